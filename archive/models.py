@@ -1,0 +1,273 @@
+"""Articles, their bylines and the taxonomy readers browse them by."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+from taggit.models import TagBase, TaggedItemBase
+
+from authors.models import Author
+
+from .markup import reading_time_minutes, render_markdown
+
+
+class ArticleType(models.Model):
+    """An editable list of kinds of publication: Viewpoint, Issue Brief, Report..."""
+
+    name = models.CharField(max_length=100, unique=True)
+    plural_name = models.CharField(max_length=100, blank=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Series(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "series"
+
+    def __str__(self):
+        return self.name
+
+
+class Theme(models.Model):
+    """The curated top level of the taxonomy; topics roll up to a theme."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order on the home page.")
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Topic(TagBase):
+    """A django-taggit tag that may belong to a theme (COMCASA → Defence trade...)."""
+
+    theme = models.ForeignKey(
+        Theme, null=True, blank=True, on_delete=models.SET_NULL, related_name="topics"
+    )
+    description = models.TextField(blank=True, help_text="e.g. what an acronym stands for.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class TaggedTopic(TaggedItemBase):
+    content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
+    tag = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="tagged_articles")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_topic")
+        ]
+
+
+class Region(models.Model):
+    class Kind(models.TextChoices):
+        COUNTRY = "country", "Country"
+        REGION = "region", "Region"
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.COUNTRY)
+    iso_code = models.CharField(
+        "ISO code", max_length=2, blank=True, help_text="ISO 3166-1 alpha-2, for countries."
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """The one rule for what readers may see.
+
+        Published status and a publication time that has arrived: a scheduled
+        article appears by itself when its time comes, with no job to run, and
+        drafts, articles in review, withdrawn and retracted ones never appear.
+        """
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def scheduled(self):
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def with_bylines(self):
+        """Prefetch authors in byline order, so a list shows bylines in fixed queries."""
+        return self.select_related("article_type", "series").prefetch_related(
+            models.Prefetch(
+                "authorships",
+                queryset=Authorship.objects.select_related("author").order_by("position", "pk"),
+            )
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        REVIEW = "review", "In review"
+        PUBLISHED = "published", "Published"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        RETRACTED = "retracted", "Retracted"
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=300, unique=True)
+    deck = models.CharField(
+        max_length=400, blank=True, help_text="The standfirst shown under the title."
+    )
+    summary = models.TextField(blank=True, help_text="Plain text for listings, feeds and search.")
+    body = models.TextField(blank=True, help_text="Markdown. Raw HTML is sanitised.")
+    body_html = models.TextField(editable=False, blank=True)
+    reading_time = models.PositiveSmallIntegerField(
+        editable=False, default=0, help_text="Minutes, derived from the body."
+    )
+    article_type = models.ForeignKey(
+        ArticleType, on_delete=models.PROTECT, related_name="articles", verbose_name="type"
+    )
+    series = models.ForeignKey(
+        Series, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT, db_index=True)
+    published_at = models.DateTimeField(
+        "publication date",
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="A future time schedules the article; it appears by itself at that time.",
+    )
+    updated_at = models.DateTimeField(
+        "last updated",
+        null=True,
+        blank=True,
+        help_text="Shown to readers when the article changed in substance after publication.",
+    )
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES, default="en")
+    source_url = models.URLField("source URL", blank=True, max_length=500)
+    authors = models.ManyToManyField(Author, through="Authorship", related_name="articles")
+    topics = TaggableManager(through=TaggedTopic, blank=True, verbose_name="topics")
+    regions = models.ManyToManyField(Region, blank=True, related_name="articles")
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = [models.F("published_at").desc(nulls_last=True), "-pk"]
+        permissions = [("publish_article", "Can publish and unpublish articles")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "review"]) | Q(published_at__isnull=False),
+                name="article_published_has_date",
+                violation_error_message="A published, withdrawn or retracted article needs a "
+                "publication date.",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "published_at"], name="article_visible_idx")]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        self.reading_time = reading_time_minutes(self.body)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "body_html", "reading_time"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("archive:article", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def state_label(self):
+        """The status an editor thinks in: "Scheduled" is published-in-the-future."""
+        return "Scheduled" if self.is_scheduled else self.get_status_display()
+
+    def renumber_authorships(self):
+        """Close gaps and ties in byline positions (1, 2, 3...) keeping their order."""
+        for position, authorship in enumerate(self.authorships.order_by("position", "pk"), 1):
+            if authorship.position != position:
+                authorship.position = position
+                authorship.save(update_fields=["position"])
+
+    def byline(self):
+        """Authorships in byline order; uses the prefetch from `with_bylines()`."""
+        return [a for a in self.authorships.all() if a.role == Authorship.Role.AUTHOR]
+
+    def byline_names(self):
+        return [authorship.author.display_name for authorship in self.byline()]
+
+
+class Authorship(models.Model):
+    """An author's place on one article's byline: ordered, with a role."""
+
+    class Role(models.TextChoices):
+        AUTHOR = "author", "Author"
+        EDITOR = "editor", "Editor"
+        CONTRIBUTOR = "contributor", "Contributor"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="authorships")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="authorships")
+    position = models.PositiveSmallIntegerField(default=1)
+    role = models.CharField(max_length=12, choices=Role, default=Role.AUTHOR)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "author"],
+                name="one_authorship_per_author_per_article",
+                violation_error_message="This author is already on the article's byline.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.author} on “{self.article}” (#{self.position})"
+
+    def affiliations_at_publication(self):
+        """The affiliations the author held when the article came out.
+
+        Works on prefetched affiliations so a byline costs no extra query per author.
+        """
+        affiliations = self.author.affiliations.all()
+        if self.article.published_at is None:
+            return [a for a in affiliations if a.is_current]
+        year = self.article.published_at.year
+        return [a for a in affiliations if a.was_held_in(year)]

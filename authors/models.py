@@ -1,0 +1,180 @@
+"""People who write for the archive and the institutions they belong to."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+ORCID_PATTERN = r"^[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]$"
+
+
+def validate_orcid_checksum(value):
+    """Reject an ORCID iD whose last character is not its ISO 7064 11,2 check digit.
+
+    A mistyped iD would otherwise link readers to somebody else's record.
+    """
+    digits = value.replace("-", "")
+    total = 0
+    for digit in digits[:-1]:
+        total = (total + int(digit)) * 2
+    remainder = (12 - total % 11) % 11
+    expected = "X" if remainder == 10 else str(remainder)
+    if digits[-1] != expected:
+        raise ValidationError(
+            "%(value)s is not a valid ORCID iD: its check digit should be %(expected)s.",
+            code="orcid_checksum",
+            params={"value": value, "expected": expected},
+        )
+
+
+validate_orcid_format = RegexValidator(
+    ORCID_PATTERN,
+    "Enter an ORCID iD as four groups of four digits, e.g. 0000-0002-1825-0097.",
+    code="orcid_format",
+)
+
+YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2100)]
+
+
+class Institution(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=40, blank=True, help_text="e.g. ICWA")
+    slug = models.SlugField(max_length=200, unique=True)
+    city = models.CharField(max_length=100, blank=True)
+    country = models.CharField(max_length=100, blank=True)
+    website = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def place(self):
+        return ", ".join(part for part in (self.city, self.country) if part)
+
+
+class Author(models.Model):
+    honorific = models.CharField(max_length=20, blank=True, help_text='e.g. "Dr." or "Prof."')
+    name = models.CharField(max_length=200, help_text="Full name as it appears in a byline.")
+    slug = models.SlugField(max_length=200, unique=True)
+    bio = models.TextField("short bio", blank=True)
+    orcid = models.CharField(
+        "ORCID iD",
+        max_length=19,
+        blank=True,
+        validators=[validate_orcid_format, validate_orcid_checksum],
+        help_text="e.g. 0000-0002-1825-0097",
+    )
+    website = models.URLField(blank=True)
+    photo = models.ImageField(upload_to="authors/", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(orcid="") | Q(orcid__regex=ORCID_PATTERN),
+                name="author_orcid_format",
+                violation_error_message="Enter an ORCID iD in the form 0000-0002-1825-0097.",
+            ),
+            models.UniqueConstraint(
+                fields=["orcid"],
+                condition=~Q(orcid=""),
+                name="author_orcid_unique",
+                violation_error_message="Another author already has this ORCID iD.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    def get_absolute_url(self):
+        return reverse("archive:author", kwargs={"slug": self.slug})
+
+    @property
+    def display_name(self):
+        return f"{self.honorific} {self.name}" if self.honorific else self.name
+
+    @property
+    def orcid_url(self):
+        return f"https://orcid.org/{self.orcid}" if self.orcid else ""
+
+
+class AffiliationQuerySet(models.QuerySet):
+    def held_in(self, year):
+        """Affiliations held at some point during `year` (open ends count as held)."""
+        return self.filter(
+            Q(start_year__isnull=True) | Q(start_year__lte=year),
+            Q(end_year__isnull=True) | Q(end_year__gte=year),
+        )
+
+    def current(self):
+        return self.filter(end_year__isnull=True)
+
+    def past(self):
+        return self.filter(end_year__isnull=False)
+
+
+class Affiliation(models.Model):
+    """A position an author holds or held; past ones are kept for old bylines."""
+
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="affiliations")
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="affiliations"
+    )
+    role = models.CharField(max_length=200, blank=True, help_text='e.g. "Research Fellow"')
+    department = models.CharField(
+        max_length=200, blank=True, help_text='e.g. "International Relations"'
+    )
+    start_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=YEAR_VALIDATORS, help_text="Leave empty if unknown."
+    )
+    end_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=YEAR_VALIDATORS, help_text="Leave empty if current."
+    )
+
+    objects = AffiliationQuerySet.as_manager()
+
+    class Meta:
+        ordering = [
+            models.F("end_year").desc(nulls_first=True),
+            models.F("start_year").desc(nulls_last=True),
+            "pk",
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_year__isnull=True)
+                | Q(end_year__isnull=True)
+                | Q(end_year__gte=models.F("start_year")),
+                name="affiliation_end_not_before_start",
+                violation_error_message="The end year cannot be before the start year.",
+            ),
+        ]
+
+    def __str__(self):
+        parts = [self.role, self.department, str(self.institution)]
+        return ", ".join(part for part in parts if part)
+
+    @property
+    def is_current(self):
+        return self.end_year is None
+
+    @property
+    def years(self):
+        if self.start_year and self.end_year:
+            if self.start_year == self.end_year:
+                return str(self.start_year)
+            return f"{self.start_year}–{self.end_year}"
+        if self.start_year:
+            return f"since {self.start_year}"
+        if self.end_year:
+            return f"until {self.end_year}"
+        return ""
+
+    def was_held_in(self, year):
+        """Python twin of `AffiliationQuerySet.held_in`, for prefetched rows."""
+        return (self.start_year is None or self.start_year <= year) and (
+            self.end_year is None or self.end_year >= year
+        )
