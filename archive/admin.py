@@ -143,6 +143,7 @@ class ArticleCountAdmin(admin.ModelAdmin):
     """Shows how many articles use each value, so editors see what is safe to merge."""
 
     article_relation = "articles"
+    ordering = ["name"]  # Meta.ordering does not survive the GROUP BY of the count.
     list_display = ["name", "slug", "article_count"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -186,6 +187,7 @@ class TopicInline(admin.TabularInline):
 class ThemeAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "position", "topic_count"]
     list_editable = ["position"]
+    ordering = ["position", "name"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [TopicInline]

@@ -15,6 +15,7 @@ class AffiliationInline(admin.TabularInline):
 class AuthorAdmin(admin.ModelAdmin):
     list_display = ["name", "honorific", "orcid", "current_affiliations", "article_count"]
     search_fields = ["name", "orcid", "affiliations__institution__name"]
+    ordering = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [AffiliationInline]
     fieldsets = [
