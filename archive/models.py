@@ -1,7 +1,8 @@
 """Articles, their bylines and the taxonomy readers browse them by."""
 
 from django.conf import settings
-from django.db import models
+from django.contrib.postgres.search import SearchVectorField
+from django.db import connections, models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +12,7 @@ from taggit.models import TagBase, TaggedItemBase
 from authors.models import Author
 
 from .markup import reading_time_minutes, render_markdown
+from .search import clean_query, engine_for
 
 
 class ArticleType(models.Model):
@@ -27,6 +29,9 @@ class ArticleType(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return f"{reverse('archive:search')}?type={self.slug}"
+
 
 class Series(models.Model):
     name = models.CharField(max_length=200, unique=True)
@@ -39,6 +44,9 @@ class Series(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("archive:series", kwargs={"slug": self.slug})
 
 
 class Theme(models.Model):
@@ -55,6 +63,9 @@ class Theme(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("archive:theme", kwargs={"slug": self.slug})
+
 
 class Topic(TagBase):
     """A django-taggit tag that may belong to a theme (COMCASA → Defence trade...)."""
@@ -70,9 +81,14 @@ class Topic(TagBase):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("archive:topic", kwargs={"slug": self.slug})
+
 
 class TaggedTopic(TaggedItemBase):
-    content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
+    content_object = models.ForeignKey(
+        "Article", on_delete=models.CASCADE, related_name="topic_links"
+    )
     tag = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="tagged_articles")
 
     class Meta:
@@ -99,6 +115,9 @@ class Region(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return f"{reverse('archive:search')}?region={self.slug}"
+
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
@@ -112,6 +131,21 @@ class ArticleQuerySet(models.QuerySet):
 
     def scheduled(self):
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def search(self, text):
+        """Articles matching a web-search query, best match first.
+
+        The one entry point to full-text search on either database (see search.py).
+        """
+        text = clean_query(text)
+        engine = engine_for(connections[self.db])
+        return engine.ranked(engine.matching(self, text), text).order_by(
+            "-search_rank", "-published_at", "-pk"
+        )
+
+    def matching(self, text):
+        """`search()` without ranking or order: the filter that facet counts build on."""
+        return engine_for(connections[self.db]).matching(self, clean_query(text))
 
     def with_bylines(self):
         """Prefetch authors in byline order, so a list shows bylines in fixed queries."""
@@ -169,6 +203,9 @@ class Article(models.Model):
     regions = models.ManyToManyField(Region, blank=True, related_name="articles")
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
+    # PostgreSQL's weighted full-text index, maintained by search.py (unused on SQLite,
+    # which keeps an FTS5 table instead).
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -226,6 +263,14 @@ class Article(models.Model):
             if authorship.position != position:
                 authorship.position = position
                 authorship.save(update_fields=["position"])
+
+    def topic_list(self):
+        """Topics with their themes, from `prefetch_related("topic_links__tag__theme")`.
+
+        taggit's manager cannot take a custom prefetch queryset, so pages that
+        show topics prefetch the links instead.
+        """
+        return sorted((link.tag for link in self.topic_links.all()), key=lambda t: t.name.lower())
 
     def byline(self):
         """Authorships in byline order; uses the prefetch from `with_bylines()`."""

@@ -1,13 +1,40 @@
 """The public reader. Every view starts from `Article.objects.published()`."""
 
-from django.db.models import Prefetch
+from django.core.exceptions import BadRequest
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
-from authors.models import Affiliation, Author
+from authors.models import Affiliation, Author, Institution
 
-from .models import Article, Authorship, Series, Theme
+from .facets import FacetedSearch, held_at_publication
+from .forms import SearchForm
+from .models import Article, Authorship, Series, TaggedTopic, Theme, Topic
+from .search import add_snippets
 
-HOME_PAGE_SIZE = 20
+PAGE_SIZE = 20
+HOME_PAGE_SIZE = 12
+RELATED_ARTICLES = 4
+
+
+class PageOutOfRange(Http404):
+    """A 404 whose message is written for the reader, and shown on the error page."""
+
+
+def paginate(request, queryset, per_page=PAGE_SIZE):
+    """The requested page, a 400 for a page number that is not one, a 404 past the end."""
+    number = request.GET.get("page", "1")
+    if not number.isdigit() or len(number) > 30 or int(number) < 1:
+        raise BadRequest("A page number is a whole number from 1 up.")
+    return page_or_404(Paginator(queryset, per_page), int(number))
+
+
+def page_or_404(paginator, number):
+    if number > paginator.num_pages:
+        raise PageOutOfRange(f"There is no page {number}; the last page is {paginator.num_pages}.")
+    return paginator.page(number)
 
 
 def _bylines_with_affiliations():
@@ -22,6 +49,19 @@ def _bylines_with_affiliations():
     )
 
 
+def _series_neighbour(direction):
+    """A subquery for the previous (-1) or next (+1) published article in the series."""
+    neighbours = Article.objects.published().filter(series=OuterRef("series"))
+    if direction < 0:
+        neighbours = neighbours.filter(published_at__lt=OuterRef("published_at"))
+        neighbours = neighbours.order_by("-published_at", "-pk")
+    else:
+        neighbours = neighbours.filter(published_at__gt=OuterRef("published_at"))
+        neighbours = neighbours.order_by("published_at", "pk")
+    return neighbours
+
+
+@require_safe
 def home(request):
     articles = Article.objects.published().with_bylines()[:HOME_PAGE_SIZE]
     return render(
@@ -30,21 +70,148 @@ def home(request):
         {
             "articles": articles,
             "themes": Theme.objects.all(),
-            "series_list": Series.objects.all(),
+            "series_list": Series.objects.annotate(
+                num_articles=Count("articles", filter=Q(articles__in=Article.objects.published()))
+            ).filter(num_articles__gt=0),
         },
     )
 
 
+@require_safe
 def article_detail(request, slug):
+    previous, following = _series_neighbour(-1), _series_neighbour(+1)
     article = get_object_or_404(
         Article.objects.published()
         .select_related("article_type", "series")
-        .prefetch_related(_bylines_with_affiliations(), "topics__theme", "regions"),
+        .annotate(
+            previous_slug=Subquery(previous.values("slug")[:1]),
+            previous_title=Subquery(previous.values("title")[:1]),
+            next_slug=Subquery(following.values("slug")[:1]),
+            next_title=Subquery(following.values("title")[:1]),
+        )
+        .prefetch_related(
+            _bylines_with_affiliations(),
+            Prefetch("topic_links", TaggedTopic.objects.select_related("tag__theme")),
+            "regions",
+        ),
         slug=slug,
     )
-    return render(request, "archive/article_detail.html", {"article": article})
+    topic_ids = [topic.pk for topic in article.topic_list()]
+    related = (
+        Article.objects.published()
+        .filter(topic_links__tag__in=topic_ids)
+        .exclude(pk=article.pk)
+        .annotate(shared_topics=Count("topic_links"))
+        .select_related("article_type")
+        .order_by("-shared_topics", "-published_at")[:RELATED_ARTICLES]
+        if topic_ids
+        else Article.objects.none()
+    )
+    return render(request, "archive/article_detail.html", {"article": article, "related": related})
 
 
+def _run_search(request):
+    """Shared by the search page and the JSON API: (context, status)."""
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        messages = [error for errors in form.errors.values() for error in errors]
+        return {"form": form, "error": " ".join(messages)}, 400
+    data = form.cleaned_data
+    search = FacetedSearch(data["q"], data["filters"], data["sort"])
+    paginator = Paginator(search.articles(), PAGE_SIZE)
+    try:
+        page = page_or_404(paginator, data["page"])
+    except Http404 as missing:
+        return {"form": form, "search": search, "error": str(missing)}, 404
+    add_snippets(page.object_list, search.text)
+    facets = search.facets()
+    selected = search.selected(facets)
+    notes = list(form.notes) + [
+        f"No {facet.label.lower()} “{value}” is known here; remove that filter to see results."
+        for facet, value, label in selected
+        if label is None
+    ]
+    return {
+        "form": form,
+        "search": search,
+        "page": page,
+        "facets": facets,
+        "selected": selected,
+        "notes": notes,
+    }, 200
+
+
+@require_safe
+def search(request):
+    context, status = _run_search(request)
+    return render(request, "archive/search.html", context, status=status)
+
+
+@require_safe
+def api_search(request):
+    context, status = _run_search(request)
+    if status != 200:
+        return JsonResponse({"error": context["error"]}, status=status)
+    page = context["page"]
+    return JsonResponse(
+        {
+            "count": page.paginator.count,
+            "page": page.number,
+            "num_pages": page.paginator.num_pages,
+            "results": [
+                {
+                    "title": article.title,
+                    "url": request.build_absolute_uri(article.get_absolute_url()),
+                    "slug": article.slug,
+                    "published": article.published_at.isoformat(),
+                    "authors": article.byline_names(),
+                    "type": article.article_type.name,
+                    "snippet": str(getattr(article, "snippet", "")),
+                }
+                for article in page.object_list
+            ],
+            "facets": {
+                counts.name: [
+                    {
+                        "value": int(v.value) if counts.facet.numeric else v.value,
+                        "label": v.label,
+                        "count": v.count,
+                        "selected": v.selected,
+                    }
+                    for v in counts.values
+                ]
+                for counts in context["facets"]
+            },
+            "notes": context["notes"],
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@require_safe
+def author_list(request):
+    published = Article.objects.published()
+    authors = (
+        Author.objects.annotate(
+            num_articles=Count(
+                "authorships",
+                filter=Q(authorships__article__in=published, authorships__role="author"),
+            )
+        )
+        .filter(num_articles__gt=0)
+        .prefetch_related(
+            Prefetch(
+                "affiliations",
+                Affiliation.objects.current().select_related("institution"),
+                to_attr="current_affiliations",
+            )
+        )
+        .order_by("name")
+    )
+    return render(request, "authors/author_list.html", {"page": paginate(request, authors)})
+
+
+@require_safe
 def author_detail(request, slug):
     author = get_object_or_404(
         Author.objects.prefetch_related(
@@ -53,4 +220,76 @@ def author_detail(request, slug):
         slug=slug,
     )
     articles = Article.objects.published().filter(authors=author).with_bylines()
-    return render(request, "authors/author_detail.html", {"author": author, "articles": articles})
+    return render(
+        request,
+        "authors/author_detail.html",
+        {"author": author, "page": paginate(request, articles)},
+    )
+
+
+@require_safe
+def institution_detail(request, slug):
+    institution = get_object_or_404(Institution, slug=slug)
+    members = (
+        Affiliation.objects.filter(institution=institution)
+        .select_related("author")
+        .order_by("author__name", "pk")
+    )
+    bylines = Authorship.objects.filter(
+        held_at_publication(), role="author", author__affiliations__institution=institution
+    )
+    articles = Article.objects.published().filter(pk__in=bylines.values("article"))
+    return render(
+        request,
+        "authors/institution_detail.html",
+        {
+            "institution": institution,
+            "members": members,
+            "page": paginate(request, articles.with_bylines()),
+        },
+    )
+
+
+@require_safe
+def topic_detail(request, slug):
+    topic = get_object_or_404(Topic.objects.select_related("theme"), slug=slug)
+    tagged = TaggedTopic.objects.filter(tag=topic).values("content_object")
+    articles = Article.objects.published().filter(pk__in=tagged).with_bylines()
+    return render(
+        request,
+        "archive/topic_detail.html",
+        {"topic": topic, "page": paginate(request, articles)},
+    )
+
+
+@require_safe
+def theme_detail(request, slug):
+    theme = get_object_or_404(Theme, slug=slug)
+    published = Article.objects.published()
+    topics = (
+        theme.topics.annotate(
+            num_articles=Count(
+                "tagged_articles", filter=Q(tagged_articles__content_object__in=published)
+            )
+        )
+        .filter(num_articles__gt=0)
+        .order_by("-num_articles", "name")
+    )
+    tagged = TaggedTopic.objects.filter(tag__theme=theme).values("content_object")
+    articles = published.filter(pk__in=tagged).with_bylines()
+    return render(
+        request,
+        "archive/theme_detail.html",
+        {"theme": theme, "topics": topics, "page": paginate(request, articles)},
+    )
+
+
+@require_safe
+def series_detail(request, slug):
+    series = get_object_or_404(Series, slug=slug)
+    articles = Article.objects.published().filter(series=series).with_bylines()
+    return render(
+        request,
+        "archive/series_detail.html",
+        {"series": series, "page": paginate(request, articles)},
+    )

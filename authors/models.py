@@ -51,6 +51,9 @@ class Institution(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("archive:institution", kwargs={"slug": self.slug})
+
     @property
     def place(self):
         return ", ".join(part for part in (self.city, self.country) if part)

@@ -1,0 +1,71 @@
+import re
+
+from django import forms
+
+from .facets import FACETS
+from .search import MAX_QUERY_LENGTH, clean_query
+
+MAX_VALUES_PER_FACET = 20
+MAX_FILTER_VALUES = 50
+MAX_PAGE_DIGITS = 30
+SLUG = re.compile(r"^[-\w]{1,200}$")
+
+
+class SearchForm(forms.Form):
+    """The search page's parameters: any input becomes a search or a clear message."""
+
+    SORTS = [("relevance", "Best match"), ("newest", "Newest first"), ("oldest", "Oldest first")]
+
+    q = forms.CharField(label="Search the archive", required=False, strip=True)
+    sort = forms.ChoiceField(label="Sort by", choices=SORTS, required=False)
+    page = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data, **kwargs)
+        self.notes = []
+
+    def clean_q(self):
+        raw = self.cleaned_data["q"]
+        text = clean_query(raw)
+        if len(" ".join(raw.replace("\x00", " ").split())) > MAX_QUERY_LENGTH:
+            self.notes.append(
+                f"Your search was longer than {MAX_QUERY_LENGTH} characters; "
+                "only the beginning was used."
+            )
+        return text
+
+    def clean_sort(self):
+        return self.cleaned_data["sort"] or ("relevance" if self.data.get("q") else "newest")
+
+    def clean_page(self):
+        page = self.cleaned_data["page"] or "1"
+        if not page.isdigit() or len(page) > MAX_PAGE_DIGITS or int(page) < 1:
+            raise forms.ValidationError("A page number is a whole number from 1 up.")
+        return int(page)
+
+    def clean(self):
+        cleaned = super().clean()
+        filters, total = {}, 0
+        for facet in FACETS:
+            values = []
+            for value in self.data.getlist(facet.name) if self.data else []:
+                value = value.strip()
+                if value and value not in values:
+                    values.append(value)
+            if len(values) > MAX_VALUES_PER_FACET:
+                raise forms.ValidationError(
+                    f"Choose at most {MAX_VALUES_PER_FACET} values for {facet.label.lower()}."
+                )
+            if facet.numeric and not all(v.isdigit() and len(v) == 4 for v in values):
+                raise forms.ValidationError("A year is a four-digit number, such as 2020.")
+            if not facet.numeric and not all(SLUG.match(v) for v in values):
+                raise forms.ValidationError(
+                    f"“{next(v for v in values if not SLUG.match(v))[:60]}” is not a "
+                    f"{facet.label.lower()} this archive knows."
+                )
+            total += len(values)
+            filters[facet.name] = values
+        if total > MAX_FILTER_VALUES:
+            raise forms.ValidationError(f"Choose at most {MAX_FILTER_VALUES} filters at once.")
+        cleaned["filters"] = filters
+        return cleaned

@@ -1,0 +1,45 @@
+"""The full-text index: a GIN-indexed tsvector on PostgreSQL, an FTS5 table on SQLite."""
+
+import django.contrib.postgres.search
+from django.db import migrations
+
+from archive.search import FTS_TABLE, FTS5_TOKENIZER, PostgresEngine, SEARCH_CONFIG
+
+GIN_INDEX = "archive_article_search_gin"
+
+
+def create_index(apps, schema_editor):
+    connection = schema_editor.connection
+    if connection.vendor == "postgresql":
+        schema_editor.execute(
+            f"CREATE INDEX IF NOT EXISTS {GIN_INDEX} ON archive_article USING gin (search_vector)"
+        )
+        schema_editor.execute(PostgresEngine.UPDATE_SQL, [SEARCH_CONFIG])
+    elif connection.vendor == "sqlite":
+        schema_editor.execute(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} "
+            f"USING fts5(title, secondary, body, tokenize='{FTS5_TOKENIZER}')"
+        )
+        # Articles that exist already are indexed by `manage.py rebuild_search_index`;
+        # a new database has none.
+
+
+def drop_index(apps, schema_editor):
+    connection = schema_editor.connection
+    if connection.vendor == "postgresql":
+        schema_editor.execute(f"DROP INDEX IF EXISTS {GIN_INDEX}")
+    elif connection.vendor == "sqlite":
+        schema_editor.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("archive", "0002_editors_group")]
+
+    operations = [
+        migrations.AddField(
+            model_name="article",
+            name="search_vector",
+            field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
+        ),
+        migrations.RunPython(create_index, drop_index),
+    ]

@@ -1,0 +1,303 @@
+"""Full-text search: one configuration, two engines, one entry point.
+
+`Article.objects.search(text)` works alike on PostgreSQL (a stored, weighted
+tsvector with a GIN index, queried with `websearch_to_tsquery`) and on SQLite
+(an FTS5 table ranked with bm25). Both accept the syntax readers know from web
+search: words, "exact phrases", `or`, and `-excluded` words.
+
+The index is kept current on every save of an article, its byline, its topics,
+an author or a topic (see `signals.py`); `manage.py rebuild_search_index`
+rebuilds it from scratch, e.g. after a bulk import that bypassed signals.
+"""
+
+import html
+import re
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import NotSupportedError, connections
+from django.db.models import F, FloatField, Func, Value
+from django.db.models.expressions import RawSQL
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import mark_safe
+
+# What is indexed, and how much each part weighs.
+SEARCH_CONFIG = "english"  # PostgreSQL text search configuration: stemming and stop words.
+FTS5_TOKENIZER = "porter unicode61 remove_diacritics 2"  # SQLite's nearest equivalent.
+FTS_TABLE = "archive_article_fts"
+# Title A; deck, summary, author names and topics B; body C.
+FTS5_COLUMN_WEIGHTS = (10.0, 4.0, 1.0)  # bm25 weights of the FTS5 columns, in that order.
+
+# Highlighting: engines mark matches with private-use characters that cannot occur
+# in articles; the text is escaped first, then the markers become <mark> tags.
+HIGHLIGHT_START = "\ue000"
+HIGHLIGHT_STOP = "\ue001"
+SNIPPET_WORDS = 28
+SNIPPET_ELLIPSIS = "…"
+
+MAX_QUERY_LENGTH = 512
+
+
+def clean_query(text):
+    """Make any reader input safe to hand to an engine: no NULs, bounded length."""
+    text = (text or "").replace("\x00", " ")
+    text = "".join(ch for ch in text if ch not in (HIGHLIGHT_START, HIGHLIGHT_STOP))
+    return " ".join(text.split())[:MAX_QUERY_LENGTH]
+
+
+def render_highlight(marked_text):
+    """Escape a snippet from an engine and turn its markers into <mark> elements."""
+    text = escape(html.unescape(marked_text or ""))
+    text = text.replace(HIGHLIGHT_START, "<mark>").replace(HIGHLIGHT_STOP, "</mark>")
+    return mark_safe(" ".join(text.split()))
+
+
+@dataclass
+class ParsedQuery:
+    """A web-search query as groups joined by OR; each group ANDs its terms.
+
+    A term is a tuple of words: one word, or a phrase.
+    """
+
+    groups: list = field(default_factory=list)  # [(positives, negatives), ...]
+
+    def __bool__(self):
+        return any(positives for positives, _ in self.groups)
+
+
+_TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+_WORD = re.compile(r"\w+")
+
+
+def parse_web_search(text):
+    """Parse `"exact phrase" word or other -excluded` as websearch_to_tsquery does.
+
+    A query with nothing positive to find (only exclusions, only punctuation)
+    parses as empty, and both engines then find nothing.
+    """
+    groups, positives, negatives = [], [], []
+    for match in _TOKEN.finditer(text):
+        negated, phrase, bare = match.groups()
+        if bare is not None and bare.lower() == "or":
+            groups.append((positives, negatives))
+            positives, negatives = [], []
+            continue
+        if bare is not None and bare.startswith("-") and len(bare) > 1:
+            negated, bare = "-", bare[1:]
+        words = tuple(_WORD.findall(phrase if phrase is not None else bare))
+        if words:
+            (negatives if negated else positives).append(words)
+    groups.append((positives, negatives))
+    return ParsedQuery([group for group in groups if group[0]])
+
+
+def to_fts5(parsed):
+    """Translate a parsed query to an FTS5 MATCH expression with explicit grouping."""
+
+    def quote(words):
+        return '"' + " ".join(words) + '"'
+
+    clauses = []
+    for positives, negatives in parsed.groups:
+        clause = " AND ".join(quote(words) for words in positives)
+        for words in negatives:
+            clause = f"({clause}) NOT {quote(words)}"
+        clauses.append(f"({clause})")
+    return " OR ".join(clauses)
+
+
+def unranked(queryset):
+    """A queryset with the rank column callers order by, for queries that find nothing."""
+    return queryset.annotate(search_rank=Value(0.0, output_field=FloatField()))
+
+
+def body_text(body_html):
+    return html.unescape(strip_tags(body_html or ""))
+
+
+class PostgresEngine:
+    def matching(self, queryset, text):
+        if not parse_web_search(text):
+            return queryset.none()
+        return queryset.filter(search_vector=self._query(text))
+
+    def ranked(self, queryset, text):
+        if not parse_web_search(text):
+            return unranked(queryset.none())
+        return queryset.annotate(search_rank=SearchRank(F("search_vector"), self._query(text)))
+
+    def snippets(self, articles, text):
+        """Highlighted body snippets for just these articles (one query)."""
+        from .models import Article
+
+        plain_body = Func(
+            F("body_html"), Value("<[^>]+>"), Value(" "), Value("g"), function="regexp_replace"
+        )
+        headline = SearchHeadline(
+            plain_body,
+            self._query(text),
+            config=SEARCH_CONFIG,
+            start_sel=HIGHLIGHT_START,
+            stop_sel=HIGHLIGHT_STOP,
+            max_words=SNIPPET_WORDS,
+            min_words=SNIPPET_WORDS // 2,
+            max_fragments=2,
+            fragment_delimiter=f" {SNIPPET_ELLIPSIS} ",
+        )
+        rows = Article.objects.filter(pk__in=[a.pk for a in articles]).annotate(snippet=headline)
+        return dict(rows.values_list("pk", "snippet"))
+
+    def index(self, connection, article_ids):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                self.UPDATE_SQL + " WHERE a.id = ANY(%s)", [SEARCH_CONFIG, list(article_ids)]
+            )
+
+    def rebuild(self, connection):
+        with connection.cursor() as cursor:
+            cursor.execute(self.UPDATE_SQL, [SEARCH_CONFIG])
+
+    def remove(self, connection, article_ids):
+        """Nothing to do: the vector lives on the article row itself."""
+
+    @staticmethod
+    def _query(text):
+        return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+
+    UPDATE_SQL = """
+        WITH config AS (SELECT %s::regconfig AS name)
+        UPDATE archive_article AS a SET search_vector =
+            setweight(to_tsvector(config.name, coalesce(a.title, '')), 'A')
+            || setweight(to_tsvector(config.name, concat_ws(' ', a.deck, a.summary,
+                (SELECT string_agg(concat_ws(' ', au.honorific, au.name), ' ')
+                   FROM archive_authorship s JOIN authors_author au ON au.id = s.author_id
+                  WHERE s.article_id = a.id),
+                (SELECT string_agg(concat_ws(' ', t.name, t.description), ' ')
+                   FROM archive_taggedtopic tt JOIN archive_topic t ON t.id = tt.tag_id
+                  WHERE tt.content_object_id = a.id))), 'B')
+            || setweight(to_tsvector(config.name, coalesce(a.body_html, '')), 'C')
+        FROM config
+    """
+
+
+class SQLiteEngine:
+    def matching(self, queryset, text):
+        parsed = parse_web_search(text)
+        if not parsed:
+            return queryset.none()
+        return queryset.filter(
+            pk__in=RawSQL(
+                f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [to_fts5(parsed)]
+            )
+        )
+
+    def ranked(self, queryset, text):
+        parsed = parse_web_search(text)
+        if not parsed:
+            return unranked(queryset.none())
+        weights = ", ".join(str(w) for w in FTS5_COLUMN_WEIGHTS)
+        return queryset.annotate(
+            search_rank=RawSQL(
+                f"SELECT -bm25({FTS_TABLE}, {weights}) FROM {FTS_TABLE}"
+                f" WHERE {FTS_TABLE} MATCH %s AND rowid = archive_article.id",
+                [to_fts5(parsed)],
+            )
+        )
+
+    def snippets(self, articles, text):
+        parsed = parse_web_search(text)
+        ids = [a.pk for a in articles]
+        if not parsed or not ids:
+            return {}
+        placeholders = ", ".join(["%s"] * len(ids))
+        sql = (
+            f"SELECT rowid, snippet({FTS_TABLE}, 2, %s, %s, %s, %s) FROM {FTS_TABLE}"
+            f" WHERE {FTS_TABLE} MATCH %s AND rowid IN ({placeholders})"
+        )
+        params = [HIGHLIGHT_START, HIGHLIGHT_STOP, SNIPPET_ELLIPSIS, SNIPPET_WORDS]
+        with connections[articles[0]._state.db].cursor() as cursor:
+            cursor.execute(sql, [*params, to_fts5(parsed), *ids])
+            return dict(cursor.fetchall())
+
+    def index(self, connection, article_ids):
+        from .models import Article
+
+        article_ids = list(article_ids)
+        self.remove(connection, article_ids)
+        articles = Article.objects.using(connection.alias).filter(pk__in=article_ids)
+        self._insert(connection, articles)
+
+    def rebuild(self, connection):
+        from .models import Article
+
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {FTS_TABLE}")
+        self._insert(connection, Article.objects.using(connection.alias).all())
+
+    def remove(self, connection, article_ids):
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [[pk] for pk in article_ids]
+            )
+
+    @staticmethod
+    def _insert(connection, articles, batch_size=500):
+        articles = articles.prefetch_related("authorships__author", "topics").order_by("pk")
+        sql = f"INSERT INTO {FTS_TABLE} (rowid, title, secondary, body) VALUES (%s, %s, %s, %s)"
+        batch = []
+        with connection.cursor() as cursor:
+            for article in articles.iterator(chunk_size=batch_size):
+                secondary = [
+                    article.deck,
+                    article.summary,
+                    *(a.author.display_name for a in article.authorships.all()),
+                    *(f"{t.name} {t.description}" for t in article.topics.all()),
+                ]
+                row = (article.pk, article.title, " ".join(secondary), body_text(article.body_html))
+                batch.append(row)
+                if len(batch) == batch_size:
+                    cursor.executemany(sql, batch)
+                    batch = []
+            if batch:
+                cursor.executemany(sql, batch)
+
+
+ENGINES = {"postgresql": PostgresEngine(), "sqlite": SQLiteEngine()}
+
+
+def engine_for(connection):
+    try:
+        return ENGINES[connection.vendor]
+    except KeyError:
+        raise NotSupportedError(
+            f"Full-text search supports PostgreSQL and SQLite, not {connection.vendor}."
+        ) from None
+
+
+def index_articles(article_ids, using="default"):
+    """Bring the index up to date for these articles (called from signals)."""
+    article_ids = {pk for pk in article_ids if pk is not None}
+    if article_ids:
+        connection = connections[using]
+        engine_for(connection).index(connection, sorted(article_ids))
+
+
+def remove_articles(article_ids, using="default"):
+    connection = connections[using]
+    engine_for(connection).remove(connection, list(article_ids))
+
+
+def rebuild_index(using="default"):
+    connection = connections[using]
+    engine_for(connection).rebuild(connection)
+
+
+def add_snippets(articles, text):
+    """Set `article.snippet` (safe HTML with <mark>) on the articles of one page."""
+    articles = list(articles)
+    if not articles or not text:
+        return articles
+    marked = engine_for(connections[articles[0]._state.db]).snippets(articles, text)
+    for article in articles:
+        article.snippet = render_highlight(marked.get(article.pk, ""))
+    return articles

@@ -1,0 +1,19 @@
+"""Error pages that tell the reader what went wrong, never a bare status code."""
+
+from django.shortcuts import render
+
+from archive.views import PageOutOfRange
+
+
+def bad_request(request, exception):
+    message = str(exception) or "The request could not be understood."
+    return render(request, "400.html", {"message": message}, status=400)
+
+
+def page_not_found(request, exception):
+    message = str(exception) if isinstance(exception, PageOutOfRange) else ""
+    return render(request, "404.html", {"message": message}, status=404)
+
+
+def server_error(request):
+    return render(request, "500.html", status=500)
