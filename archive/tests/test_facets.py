@@ -1,0 +1,173 @@
+"""Facet counts are exact: they equal a brute-force count over the same filters."""
+
+import datetime
+import random
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from archive.facets import FACETS, FacetedSearch
+from archive.models import Article, Authorship
+from archive.tests.factories import (
+    ArticleFactory,
+    ArticleTypeFactory,
+    RegionFactory,
+    SeriesFactory,
+    ThemeFactory,
+    TopicFactory,
+)
+from authors.tests.factories import AffiliationFactory, AuthorFactory, InstitutionFactory
+
+pytestmark = pytest.mark.django_db
+
+WORDS = ["axolotl", "narwhal", "pangolin"]
+HIDDEN = [
+    {"status": "draft", "published_at": None},
+    {"status": "retracted"},
+    {"published_at": datetime.datetime(2099, 1, 1, tzinfo=datetime.UTC)},
+]
+
+
+@pytest.fixture
+def corpus():
+    """Forty articles with random facets, plus hidden ones that must never count."""
+    rng = random.Random(7)
+    themes = ThemeFactory.create_batch(3)
+    topics = [TopicFactory(theme=rng.choice([*themes, None])) for _ in range(6)]
+    types = [ArticleTypeFactory(name=name) for name in ["Viewpoint", "Issue Brief", "Report"]]
+    series = SeriesFactory.create_batch(2)
+    regions = RegionFactory.create_batch(4)
+    institutions = InstitutionFactory.create_batch(3)
+    authors = AuthorFactory.create_batch(6)
+    for author in authors:
+        for _ in range(rng.randint(0, 2)):
+            start = rng.choice([None, 2016, 2019, 2022])
+            end = rng.choice([None, None, (start or 2015) + rng.randint(0, 3)])
+            AffiliationFactory(
+                author=author, institution=rng.choice(institutions), start_year=start, end_year=end
+            )
+
+    def make(**state):
+        fields = {
+            "title": f"Article {rng.random()}",
+            "body": f"Text about {rng.choice(WORDS)}.",
+            "article_type": rng.choice(types),
+            "series": rng.choice([*series, None]),
+            "published_at": datetime.datetime(
+                rng.randint(2015, 2024), rng.randint(1, 12), 15, tzinfo=datetime.UTC
+            ),
+            "authors": rng.sample(authors, rng.randint(0, 3)),
+            "topics": rng.sample(topics, rng.randint(0, 3)),
+        }
+        article = ArticleFactory(**{**fields, **state})
+        article.regions.set(rng.sample(regions, rng.randint(0, 2)))
+
+    for _ in range(40):
+        make()
+    for state in HIDDEN * 3:
+        make(**state)
+    return [
+        (article.slug, article.is_published, article.body, facet_values(article))
+        for article in Article.objects.all()
+    ]
+
+
+def facet_values(article):
+    """Every facet's values for one article, computed in Python from plain rows."""
+    authorships = Authorship.objects.filter(article=article, role="author")
+    year = article.published_at.year if article.published_at else None
+    topics = list(article.topics.all())
+    return {
+        "theme": {t.theme.slug for t in topics if t.theme},
+        "topic": {t.slug for t in topics},
+        "author": {a.author.slug for a in authorships},
+        "institution": {
+            aff.institution.slug
+            for a in authorships
+            for aff in a.author.affiliations.all()
+            if year and aff.was_held_in(year)
+        },
+        "type": {article.article_type.slug},
+        "series": {article.series.slug} if article.series else set(),
+        "region": {r.slug for r in article.regions.all()},
+        "year": {str(year)} if year else set(),
+    }
+
+
+def brute_force(corpus, text, filters):
+    """Expected (result slugs, {facet: {value: count}}) by checking every article."""
+    rows = [
+        (slug, values)
+        for slug, is_published, body, values in corpus
+        if is_published and (not text or text in body)
+    ]
+
+    def passes(values, skip=None):
+        return all(
+            values[name] & set(selected)
+            for name, selected in filters.items()
+            if selected and name != skip
+        )
+
+    results = {slug for slug, values in rows if passes(values)}
+    counts = {}
+    for facet in FACETS:
+        counts[facet.name] = {}
+        for _, values in rows:
+            if passes(values, skip=facet.name):
+                for value in values[facet.name]:
+                    counts[facet.name][value] = counts[facet.name].get(value, 0) + 1
+    return results, counts
+
+
+def all_values(corpus):
+    """Every value each facet could take, hidden articles' values included."""
+    values = {facet.name: set() for facet in FACETS}
+    for *_, article_values in corpus:
+        for name, found in article_values.items():
+            values[name] |= found
+    return {name: sorted(found) for name, found in values.items()}
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_facet_counts_equal_a_brute_force_count(corpus, data):
+    values = all_values(corpus)
+    text = data.draw(st.sampled_from(["", *WORDS]), label="text")
+    filters = {
+        name: data.draw(st.lists(st.sampled_from(options), max_size=2, unique=True), label=name)
+        for name, options in values.items()
+        if options and data.draw(st.booleans(), label=f"use {name}")
+    }
+    search = FacetedSearch(text, filters, "newest")
+    expected_results, expected_counts = brute_force(corpus, text, filters)
+
+    assert {a.slug for a in search.articles()} == expected_results
+    for counts in search.facets(limit=1000):
+        got = {v.value: v.count for v in counts.values if v.count}
+        assert got == expected_counts[counts.name], counts.name
+        for v in counts.values:
+            assert v.selected == (v.value in filters.get(counts.name, []))
+
+
+def test_hidden_articles_are_never_counted(corpus):
+    hidden_only = Article.objects.exclude(pk__in=Article.objects.published())
+    assert hidden_only.count() == len(HIDDEN) * 3
+    total = Article.objects.published().count()
+    for counts in FacetedSearch().facets():
+        assert all(0 < v.count <= total for v in counts.values)
+    type_counts = {v.value: v.count for v in FacetedSearch().facets()[4].values}
+    assert sum(type_counts.values()) == total
+
+
+def test_a_selected_value_with_no_results_is_still_shown_with_zero(corpus):
+    lonely = TopicFactory(name="Lonely topic")
+    topic_facet = FacetedSearch(filters={"topic": [lonely.slug]}).facets()[1]
+    assert [(v.label, v.count, v.selected) for v in topic_facet.values if v.selected] == [
+        ("Lonely topic", 0, True)
+    ]
