@@ -6,7 +6,13 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from archive.models import Article, Authorship
-from archive.tests.factories import ArticleFactory, SeriesFactory, ThemeFactory, TopicFactory
+from archive.tests.factories import (
+    ArticleFactory,
+    RegionFactory,
+    SeriesFactory,
+    ThemeFactory,
+    TopicFactory,
+)
 from authors.tests.factories import AffiliationFactory, AuthorFactory, InstitutionFactory
 
 pytestmark = pytest.mark.django_db
@@ -129,8 +135,136 @@ def test_the_article_page_runs_a_fixed_number_of_queries(client, django_assert_m
 def test_the_author_page_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
     author = AuthorFactory()
     AffiliationFactory.create_batch(3, author=author)
-    for _ in range(15):
-        ArticleFactory(authors=[author, AuthorFactory()])
+    for _ in range(25):
+        ArticleFactory(authors=[author, AuthorFactory()], topics=TopicFactory.create_batch(2))
     with django_assert_max_num_queries(6):
         response = client.get(author.get_absolute_url())
     assert response.status_code == 200
+
+
+def test_the_article_page_links_previous_and_next_in_its_series(client):
+    series = SeriesFactory(name="Dialogue Watch")
+    days = [30, 20, 15, 10]
+    first, hidden, middle, last = (
+        ArticleFactory(series=series, published_at=timezone.now() - datetime.timedelta(days=d))
+        for d in days
+    )
+    hidden.status = Article.Status.DRAFT
+    hidden.save()
+    page = client.get(middle.get_absolute_url()).content.decode()
+    assert f'rel="prev" href="{first.get_absolute_url()}"' in page
+    assert f'rel="next" href="{last.get_absolute_url()}"' in page
+    assert hidden.get_absolute_url() not in page
+
+
+def test_related_articles_share_topics_and_are_published(client):
+    quad, scs = TopicFactory(name="Quad"), TopicFactory(name="South China Sea")
+    article = ArticleFactory(topics=[quad, scs])
+    closest = ArticleFactory(title="Closest match", topics=[quad, scs])
+    near = ArticleFactory(title="Near match", topics=[quad])
+    ArticleFactory(title="Unrelated", topics=[TopicFactory()])
+    ArticleFactory(title="Draft match", topics=[quad, scs], status="draft", published_at=None)
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert page.index(closest.title) < page.index(near.title)
+    assert "Unrelated" not in page
+    assert "Draft match" not in page
+
+
+def test_topics_and_regions_link_to_their_search_facets(client):
+    article = ArticleFactory(topics=[TopicFactory(name="COMCASA", slug="comcasa")])
+    article.regions.set([RegionFactory(name="Japan", slug="japan")])
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert 'href="/search/?topic=comcasa"' in page
+    assert 'href="/search/?region=japan"' in page
+
+
+@pytest.mark.parametrize("page_kind", ["topic", "theme", "series", "institution", "authors"])
+@pytest.mark.parametrize("state", HIDDEN_STATES)
+def test_listing_pages_show_only_published_articles(client, page_kind, state):
+    theme = ThemeFactory()
+    topic = TopicFactory(theme=theme)
+    series = SeriesFactory()
+    institution = InstitutionFactory()
+    author, hidden_author = AuthorFactory(name="Shown Author"), AuthorFactory(name="Hidden Author")
+    AffiliationFactory(author=author, institution=institution)
+    AffiliationFactory(author=hidden_author, institution=institution)
+    common = {"topics": [topic], "series": series}
+    ArticleFactory(title="Published piece", authors=[author], **common)
+    ArticleFactory(title="Unfinished thoughts", authors=[hidden_author], **common, **state)
+    url = {
+        "topic": topic.get_absolute_url(),
+        "theme": theme.get_absolute_url(),
+        "series": series.get_absolute_url(),
+        "institution": institution.get_absolute_url(),
+        "authors": reverse("archive:authors"),
+    }[page_kind]
+    page = client.get(url).content.decode()
+    if page_kind == "authors":
+        assert "Shown Author" in page
+        assert "Hidden Author" not in page
+    else:
+        assert "Published piece" in page
+        assert "Unfinished thoughts" not in page
+
+
+def test_the_institution_page_lists_articles_written_while_its_people_were_there(client):
+    institution = InstitutionFactory()
+    author = AuthorFactory()
+    AffiliationFactory(author=author, institution=institution, start_year=2018, end_year=2019)
+    ArticleFactory(
+        title="While there",
+        authors=[author],
+        published_at=datetime.datetime(2019, 5, 1, tzinfo=datetime.UTC),
+    )
+    ArticleFactory(
+        title="After leaving",
+        authors=[author],
+        published_at=datetime.datetime(2022, 5, 1, tzinfo=datetime.UTC),
+    )
+    page = client.get(institution.get_absolute_url()).content.decode()
+    assert "While there" in page
+    assert "After leaving" not in page
+
+
+def test_the_author_page_shows_orcid_and_current_and_past_affiliations(client):
+    author = AuthorFactory(orcid="0000-0002-1825-0097")
+    AffiliationFactory(
+        author=author, role="Research Fellow", institution=InstitutionFactory(name="ICWA")
+    )
+    AffiliationFactory(author=author, role="Scholar", start_year=2015, end_year=2016)
+    page = strip_tags(client.get(author.get_absolute_url()).content.decode())
+    assert "0000-0002-1825-0097" in page
+    assert "(current)" in page
+    assert "(2015–2016)" in page
+
+
+@pytest.mark.parametrize("number", ["0", "abc", "-3"])
+def test_listing_pages_answer_a_bad_page_number_with_a_400(client, number):
+    author = AuthorFactory()
+    response = client.get(author.get_absolute_url(), {"page": number})
+    assert response.status_code == 400
+    assert "whole number" in response.content.decode()
+
+
+@pytest.mark.parametrize("page_kind", ["topic", "theme", "series", "institution", "authors"])
+def test_listing_pages_run_a_fixed_number_of_queries(
+    client, django_assert_max_num_queries, page_kind
+):
+    theme = ThemeFactory()
+    topics = TopicFactory.create_batch(3, theme=theme)
+    series = SeriesFactory()
+    institution = InstitutionFactory()
+    authors = AuthorFactory.create_batch(5)
+    for author in authors:
+        AffiliationFactory(author=author, institution=institution)
+    for n in range(25):
+        ArticleFactory(authors=authors[n % 5 : n % 5 + 2], topics=topics, series=series)
+    url = {
+        "topic": topics[0].get_absolute_url(),
+        "theme": theme.get_absolute_url(),
+        "series": series.get_absolute_url(),
+        "institution": institution.get_absolute_url(),
+        "authors": reverse("archive:authors"),
+    }[page_kind]
+    with django_assert_max_num_queries(6):
+        assert client.get(url).status_code == 200
