@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format install migrate sample superuser clean
+.PHONY: run test lint format install migrate sample browser clean
 
 $(BIN)/python:
 	@$(PYTHON) -c "import sys; sys.exit(sys.version_info < (3, 11))" || { echo "Python 3.11 or newer is required: make PYTHON=/path/to/python3.11"; exit 1; }
@@ -29,8 +29,18 @@ run: sample
 	@echo "Admin: http://127.0.0.1:8000/admin/  user: editor  password: editor (local demo account)"
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
+## Debian's Chromium for the browser tests, installed when missing and possible.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's chromium for the browser tests..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	  else \
+	    echo "Chromium is missing and this user cannot apt-get it: browser tests will be skipped."; \
+	  fi; }
+
 ## Lint, check formatting, check migrations and run the test suite.
-test: install
+test: install browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run

@@ -1,12 +1,20 @@
 import pytest
+from django.test.utils import override_settings
 
 
-@pytest.fixture(autouse=True)
-def _test_settings(settings):
-    """Production settings, less what needs TLS or a prior collectstatic."""
-    settings.SECURE_SSL_REDIRECT = False
-    settings.WHITENOISE_AUTOREFRESH = True
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+@pytest.fixture(autouse=True, scope="session")
+def _test_settings():
+    """Production settings, less what needs TLS or a prior collectstatic.
+
+    Session-scoped so it is in force before the live server builds its middleware.
+    """
+    with override_settings(
+        SECURE_SSL_REDIRECT=False,
+        SECURE_HSTS_SECONDS=0,
+        WHITENOISE_AUTOREFRESH=True,
+        STORAGES={
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+    ):
+        yield

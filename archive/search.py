@@ -240,6 +240,13 @@ class SQLiteEngine:
                 f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [[pk] for pk in article_ids]
             )
 
+    def prune(self, connection):
+        """Drop index rows whose article is gone (a flush or raw SQL delete skips signals)."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {FTS_TABLE} WHERE rowid NOT IN (SELECT id FROM archive_article)"
+            )
+
     @staticmethod
     def _insert(connection, articles, batch_size=500):
         articles = articles.prefetch_related("authorships__author", "topics").order_by("pk")
@@ -285,6 +292,13 @@ def index_articles(article_ids, using="default"):
 def remove_articles(article_ids, using="default"):
     connection = connections[using]
     engine_for(connection).remove(connection, list(article_ids))
+
+
+def prune_index(using="default"):
+    """Only SQLite needs this: on PostgreSQL a deleted row takes its vector with it."""
+    connection = connections[using]
+    if connection.vendor == "sqlite" and FTS_TABLE in connection.introspection.table_names():
+        ENGINES["sqlite"].prune(connection)
 
 
 def rebuild_index(using="default"):
