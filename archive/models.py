@@ -147,6 +147,12 @@ class ArticleQuerySet(models.QuerySet):
         """`search()` without ranking or order: the filter that facet counts build on."""
         return engine_for(connections[self.db]).matching(self, clean_query(text))
 
+    def with_topics(self):
+        """Prefetch topics with their themes in one query (see `Article.topic_list`)."""
+        return self.prefetch_related(
+            models.Prefetch("topic_links", TaggedTopic.objects.select_related("tag__theme"))
+        )
+
     def with_bylines(self):
         """Prefetch authors in byline order, so a list shows bylines in fixed queries."""
         return self.select_related("article_type", "series").prefetch_related(

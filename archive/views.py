@@ -3,14 +3,17 @@
 from django.core.exceptions import BadRequest
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from authors.models import Affiliation, Author, Institution
 
+from .citations import EXPORT_LIMIT, EXPORTS, csl_record, formatted_citations
 from .facets import FacetedSearch, held_at_publication
 from .forms import SearchForm
+from .metadata import article_jsonld, scholar_tags
 from .models import Article, Authorship, Series, TaggedTopic, Theme, Topic
 from .search import add_snippets
 
@@ -83,6 +86,7 @@ def article_detail(request, slug):
     article = get_object_or_404(
         Article.objects.published()
         .select_related("article_type", "series")
+        .with_topics()
         .annotate(
             previous_slug=Subquery(previous.values("slug")[:1]),
             previous_title=Subquery(previous.values("title")[:1]),
@@ -91,7 +95,6 @@ def article_detail(request, slug):
         )
         .prefetch_related(
             _bylines_with_affiliations(),
-            Prefetch("topic_links", TaggedTopic.objects.select_related("tag__theme")),
             "regions",
         ),
         slug=slug,
@@ -107,7 +110,56 @@ def article_detail(request, slug):
         if topic_ids
         else Article.objects.none()
     )
-    return render(request, "archive/article_detail.html", {"article": article, "related": related})
+    url = request.build_absolute_uri(article.get_absolute_url())
+    return render(
+        request,
+        "archive/article_detail.html",
+        {
+            "article": article,
+            "related": related,
+            "canonical_url": url,
+            "jsonld": article_jsonld(article, request),
+            "scholar_tags": scholar_tags(article, request),
+            "citations": formatted_citations(article, url),
+        },
+    )
+
+
+def _citation_download(records, export_format, filename):
+    render_records, content_type = EXPORTS[export_format]
+    response = HttpResponse(render_records(records), content_type=content_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}.{export_format}"'
+    return response
+
+
+@require_safe
+def article_citation(request, slug, export_format):
+    article = get_object_or_404(Article.objects.published().with_bylines().with_topics(), slug=slug)
+    record = csl_record(article, request.build_absolute_uri(article.get_absolute_url()))
+    return _citation_download([record], export_format, record["id"])
+
+
+@require_safe
+def search_citations(request, export_format):
+    """The first EXPORT_LIMIT results of a search, newest first, for a reference manager."""
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        raise BadRequest(" ".join(e for errors in form.errors.values() for e in errors))
+    data = form.cleaned_data
+    search = FacetedSearch(data["q"], data["filters"], data["sort"])
+    articles = search.articles().with_topics()[:EXPORT_LIMIT]
+    records = [
+        csl_record(article, request.build_absolute_uri(article.get_absolute_url()))
+        for article in articles
+    ]
+    return _citation_download(records, export_format, "search-results")
+
+
+@require_safe
+def robots_txt(request):
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /api/", f"Sitemap: {sitemap}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
 def _run_search(request):

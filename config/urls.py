@@ -1,7 +1,10 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+
+from archive.sitemaps import SITEMAPS
 
 admin.site.site_header = f"{settings.ARCHIVE_NAME} administration"
 admin.site.site_title = settings.ARCHIVE_NAME
@@ -9,6 +12,7 @@ admin.site.index_title = "Publishing"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("", include("archive.urls")),
 ]
 

