@@ -7,10 +7,12 @@ so every format agrees on names, dates and titles.
 """
 
 import functools
+import html
 import json
 import re
 import warnings
 
+import nh3
 import rispy
 from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle
 from citeproc import formatter as citeproc_formatter
@@ -27,6 +29,7 @@ STYLES = [
     ("modern-language-association", "MLA"),
 ]
 REPORT_TYPES = {"report", "issue-brief"}
+CSL_TAGS = {"i", "b", "sup", "sub", "span", "u"}
 EXPORT_LIMIT = 500  # records in one search export
 CITATION_CACHE_SECONDS = 24 * 60 * 60
 
@@ -90,15 +93,30 @@ def _style(name):
         return CitationStylesStyle(get_style_filepath(name), validate=False)
 
 
+def _escaped(value):
+    if isinstance(value, str):
+        return html.escape(value, quote=False)
+    if isinstance(value, list):
+        return [_escaped(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _escaped(item) for key, item in value.items()}
+    return value
+
+
 def format_record(record, style_name):
-    """One bibliography entry as HTML; citeproc escapes the record's text."""
-    bibliography = CitationStylesBibliography(
-        _style(style_name), CiteProcJSON([record]), citeproc_formatter.html
-    )
+    """One bibliography entry as safe HTML.
+
+    citeproc-py reads CSL-JSON text as markup and passes it through unescaped,
+    so the record is escaped on the way in, and the result is sanitised down to
+    the formatting tags CSL styles use on the way out.
+    """
+    source = CiteProcJSON([{**_escaped(record), "id": record["id"]}])
+    bibliography = CitationStylesBibliography(_style(style_name), source, citeproc_formatter.html)
     bibliography.register(Citation([CitationItem(record["id"])]))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return str(bibliography.bibliography()[0])
+        entry = str(bibliography.bibliography()[0])
+    return nh3.clean(entry, tags=CSL_TAGS, attributes={})
 
 
 def formatted_citations(article, url):
