@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import feeds, views
+from . import feeds, oai, views
 
 app_name = "archive"
 
@@ -46,4 +46,5 @@ urlpatterns = [
         name="search_citations",
     ),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("oai/", oai.oai_pmh, name="oai"),
 ]
