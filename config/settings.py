@@ -169,3 +169,8 @@ ARCHIVE_TAGLINE = os.environ.get(
 )
 
 TAGGIT_CASE_INSENSITIVE = True
+
+# OAI-PMH: the domain in record identifiers (default: the host harvesters ask for) and
+# the repository's contact addresses, which Identify must give.
+OAI_REPOSITORY_DOMAIN = os.environ.get("OAI_REPOSITORY_DOMAIN", "")
+OAI_ADMIN_EMAILS = env_list("OAI_ADMIN_EMAILS")
