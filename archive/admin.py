@@ -1,10 +1,30 @@
+import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
+from django.urls import path
 from django.utils import timezone
+from reversion_compare.admin import CompareVersionAdmin
 
-from .models import Article, ArticleType, Authorship, Region, Series, Theme, Topic
+from .importers import import_view
+from .models import (
+    Article,
+    ArticleType,
+    Authorship,
+    Correction,
+    Region,
+    Series,
+    Theme,
+    Topic,
+    VocabularyAlias,
+)
+
+
+def is_editor(request):
+    """Editors publish and edit anything; contributors only their own drafts."""
+    return request.user.has_perm("archive.publish_article")
 
 
 class AuthorshipInline(admin.TabularInline):
@@ -29,9 +49,47 @@ class ArticleAdminForm(forms.ModelForm):
         help_text="Start typing to find a topic. New topics are added under Topics.",
     )
 
+    seen_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    change_note = forms.CharField(
+        label="Note for the history",
+        required=False,
+        max_length=500,
+        help_text="Optional: what you changed and why. Kept with this revision.",
+    )
+
     class Meta:
         model = Article
         fields = ["topics"]  # ArticleAdmin.fieldsets supplies the others.
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["seen_version"].initial = str(self.instance.version)
+
+    def clean(self):
+        """Refuse to overwrite a save made since this form was opened (no lost edits).
+
+        The admin runs this inside its transaction, and the row lock (or SQLite's
+        immediate transaction) holds until the save, so two editors cannot both pass.
+        """
+        cleaned = super().clean()
+        if self.instance.pk:
+            current = (
+                Article.objects.select_for_update()
+                .filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            seen = cleaned.get("seen_version")
+            if current is not None and seen != str(current):
+                raise ValidationError(
+                    "Someone else saved this article after you opened it, so your changes "
+                    "were not saved. Your text is still in the form below: copy what you "
+                    "need, open the article again (or compare versions in its history) to "
+                    "see their changes, and apply yours on top.",
+                    code="stale_version",
+                )
+        return cleaned
 
 
 class ThemeListFilter(admin.SimpleListFilter):
@@ -71,8 +129,16 @@ class StateListFilter(admin.SimpleListFilter):
         return queryset
 
 
+class CorrectionInline(admin.StackedInline):
+    model = Correction
+    extra = 0
+    fields = ["published_on", "text"]
+    verbose_name_plural = "Corrections (shown at the end of the article, newest date becomes "
+    "its “updated” date)"
+
+
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(CompareVersionAdmin):
     form = ArticleAdminForm
     list_display = ["title", "state", "article_type", "series", "byline", "published_at"]
     list_filter = [StateListFilter, "article_type", "series", ThemeListFilter, "language"]
@@ -81,22 +147,84 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["regions", "series"]
-    inlines = [AuthorshipInline]
+    inlines = [AuthorshipInline, CorrectionInline]
     actions = ["publish", "unpublish"]
+    change_list_template = "admin/archive/article/change_list.html"
     readonly_fields = ["reading_time", "created_at", "modified_at"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "deck", "article_type", "series"]}),
         ("Text", {"fields": ["summary", "body", "reading_time"]}),
-        ("Publishing", {"fields": ["status", "published_at", "updated_at"]}),
+        ("Publishing", {"fields": ["status", "published_at", "updated_at", "notice"]}),
         ("Classification", {"fields": ["topics", "regions", "language"]}),
         (
             "Source and history",
             {"fields": ["source_url", "created_at", "modified_at"], "classes": ["collapse"]},
         ),
+        ("Save", {"fields": ["change_note", "seen_version"]}),
     ]
 
+    def get_urls(self):
+        import_url = path(
+            "import/",
+            self.admin_site.admin_view(lambda request: import_view(self, request)),
+            name="archive_article_import",
+        )
+        return [import_url, *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        """The "Import text dumps" link goes on top of whatever change list the base draws."""
+        base = super().change_list_template or "admin/change_list.html"
+        return super().changelist_view(
+            request, {"base_change_list_template": base, **(extra_context or {})}
+        )
+
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("authorships__author")
+        articles = super().get_queryset(request).prefetch_related("authorships__author")
+        return articles if is_editor(request) else articles.filter(created_by=request.user)
+
+    def has_change_permission(self, request, obj=None):
+        """Contributors edit their own drafts; once submitted for review, editors take over."""
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None or is_editor(request):
+            return True
+        return obj.created_by_id == request.user.pk and obj.status == Article.Status.DRAFT
+
+    def has_delete_permission(self, request, obj=None):
+        return is_editor(request) and super().has_delete_permission(request, obj)
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "status" and not is_editor(request):
+            kwargs["choices"] = [
+                (Article.Status.DRAFT, "Draft"),
+                (Article.Status.REVIEW, "Submit for review"),
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        if not is_editor(request) and obj.status not in (
+            Article.Status.DRAFT,
+            Article.Status.REVIEW,
+        ):
+            raise PermissionDenied("Only editors publish, withdraw or retract articles.")
+        super().save_model(request, obj, form, change)
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        self._keep_change_note(request)
+        return entry
+
+    def log_addition(self, request, obj, message):
+        entry = super().log_addition(request, obj, message)
+        self._keep_change_note(request)
+        return entry
+
+    def _keep_change_note(self, request):
+        note = request.POST.get("change_note", "").strip()
+        if note and reversion.is_active():
+            reversion.set_comment(note[:500])
 
     def view_on_site(self, article):
         return article.get_absolute_url() if article.is_published else None
@@ -121,9 +249,12 @@ class ArticleAdmin(admin.ModelAdmin):
         """Publish now, or at the publication time already set (which may schedule)."""
         count = 0
         for article in queryset.exclude(status=Article.Status.PUBLISHED):
-            article.status = Article.Status.PUBLISHED
-            article.published_at = article.published_at or timezone.now()
-            article.save()
+            with reversion.create_revision():
+                article.status = Article.Status.PUBLISHED
+                article.published_at = article.published_at or timezone.now()
+                article.save()
+                reversion.set_user(request.user)
+                reversion.set_comment("Published from the article list.")
             count += 1
         self.message_user(request, f"Published {count} article(s).", messages.SUCCESS)
 
@@ -133,8 +264,11 @@ class ArticleAdmin(admin.ModelAdmin):
     def unpublish(self, request, queryset):
         count = 0
         for article in queryset.filter(status=Article.Status.PUBLISHED):
-            article.status = Article.Status.DRAFT
-            article.save()
+            with reversion.create_revision():
+                article.status = Article.Status.DRAFT
+                article.save()
+                reversion.set_user(request.user)
+                reversion.set_comment("Unpublished from the article list.")
             count += 1
         self.message_user(request, f"Returned {count} article(s) to draft.", messages.SUCCESS)
 
@@ -170,10 +304,21 @@ class SeriesAdmin(ArticleCountAdmin):
     pass
 
 
+class VocabularyAliasInline(admin.TabularInline):
+    """Acronyms and other spellings the importer recognises (see archive/importers.py)."""
+
+    model = VocabularyAlias
+    fields = ["text"]
+    extra = 1
+    verbose_name = "alias"
+    verbose_name_plural = "Aliases (other ways the text may write it)"
+
+
 @admin.register(Region)
 class RegionAdmin(ArticleCountAdmin):
     list_display = ["name", "kind", "iso_code", "article_count"]
     list_filter = ["kind"]
+    inlines = [VocabularyAliasInline]
 
 
 class TopicInline(admin.TabularInline):
@@ -190,7 +335,7 @@ class ThemeAdmin(admin.ModelAdmin):
     ordering = ["position", "name"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [TopicInline]
+    inlines = [TopicInline, VocabularyAliasInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(num_topics=Count("topics"))
@@ -206,4 +351,5 @@ class TopicAdmin(ArticleCountAdmin):
     list_display = ["name", "theme", "slug", "article_count"]
     list_filter = ["theme"]
     list_select_related = ["theme"]
-    search_fields = ["name", "description"]
+    search_fields = ["name", "description", "aliases__text"]
+    inlines = [VocabularyAliasInline]

@@ -1,11 +1,14 @@
 """Articles, their bylines and the taxonomy readers browse them by."""
 
+import uuid
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import connections, models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from reversion import register as register_revisions
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
@@ -212,6 +215,25 @@ class Article(models.Model):
     # PostgreSQL's weighted full-text index, maintained by search.py (unused on SQLite,
     # which keeps an FTS5 table instead).
     search_vector = SearchVectorField(null=True, editable=False)
+    notice = models.TextField(
+        "public notice",
+        blank=True,
+        help_text="For a withdrawn or retracted article: why. Shown at its URL instead of the "
+        "text.",
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Optimistic locking: renewed on every save, so a form opened before someone else's
+    # save no longer matches and is refused. Random rather than a counter, so no two
+    # versions of an article ever share one.
+    version = models.UUIDField(default=uuid.uuid4, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -234,13 +256,34 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         self.body_html = render_markdown(self.body)
         self.reading_time = reading_time_minutes(self.body)
+        if not kwargs.get("update_fields"):
+            self.version = uuid.uuid4()
+        if self.status in self.GONE_STATUSES and self.withdrawn_at is None:
+            self.withdrawn_at = timezone.now()
+        elif self.status not in self.GONE_STATUSES:
+            self.withdrawn_at = None
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "body" in update_fields:
             kwargs["update_fields"] = {*update_fields, "body_html", "reading_time"}
         super().save(*args, **kwargs)
+        self._remember_old_slug()
 
     def get_absolute_url(self):
         return reverse("archive:article", kwargs={"slug": self.slug})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        article = super().from_db(db, field_names, values)
+        article._saved_slug = article.__dict__.get("slug")
+        return article
+
+    def _remember_old_slug(self):
+        """Keep old links alive: a changed slug leaves a redirect behind."""
+        old = getattr(self, "_saved_slug", None)
+        if old and old != self.slug:
+            ArticleRedirect.objects.update_or_create(old_slug=old, defaults={"article": self})
+        ArticleRedirect.objects.filter(old_slug=self.slug).delete()
+        self._saved_slug = self.slug
 
     @property
     def is_published(self):
@@ -257,6 +300,32 @@ class Article(models.Model):
             and self.published_at is not None
             and self.published_at > timezone.now()
         )
+
+    GONE_STATUSES = ("withdrawn", "retracted")
+
+    @property
+    def is_gone(self):
+        """Withdrawn or retracted after publication: its URL shows the public notice."""
+        return (
+            self.status in self.GONE_STATUSES
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    def can_preview(self, user):
+        """Editors preview anything; contributors their own articles. Nobody else."""
+        if not (user.is_active and user.is_staff):
+            return False
+        if user.has_perm("archive.publish_article"):
+            return True
+        return user.has_perm("archive.change_article") and self.created_by_id == user.pk
+
+    def refresh_updated_at(self):
+        """The public "updated" date follows the latest correction."""
+        latest = self.corrections.aggregate(latest=models.Max("published_on"))["latest"]
+        if latest and (self.updated_at is None or latest > self.updated_at):
+            Article.objects.filter(pk=self.pk).update(updated_at=latest)
+            self.updated_at = latest
 
     @property
     def state_label(self):
@@ -322,3 +391,95 @@ class Authorship(models.Model):
             return [a for a in affiliations if a.is_current]
         year = self.article.published_at.year
         return [a for a in affiliations if a.was_held_in(year)]
+
+
+class ArticleRedirect(models.Model):
+    """An article's former slug, answered with a 301 to where it lives now."""
+
+    old_slug = models.SlugField(max_length=300, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="redirects")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"/articles/{self.old_slug}/ → {self.article.slug}"
+
+
+class Correction(models.Model):
+    """A dated note of what changed after publication, shown at the end of the article."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    published_on = models.DateTimeField("date", default=timezone.now)
+    text = models.TextField(help_text="What was wrong and what it now says.")
+
+    class Meta:
+        ordering = ["published_on", "pk"]
+
+    def __str__(self):
+        return f"Correction to “{self.article}” on {self.published_on:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.article.refresh_updated_at()
+
+
+class VocabularyAlias(models.Model):
+    """Another way of writing one topic, theme or region: an acronym, an expansion, a variant.
+
+    The importer suggests classification by finding these in an article's text. They live
+    in the database, not in code, so editors can teach it a new acronym from the admin.
+    """
+
+    text = models.CharField(
+        max_length=200,
+        help_text='e.g. "MDA" or "Communications Compatibility and Security Agreement". '
+        "Matched on word boundaries, ignoring case, except that an all-capitals acronym "
+        "matches only in capitals.",
+    )
+    topic = models.ForeignKey(
+        Topic, null=True, blank=True, on_delete=models.CASCADE, related_name="aliases"
+    )
+    theme = models.ForeignKey(
+        Theme, null=True, blank=True, on_delete=models.CASCADE, related_name="aliases"
+    )
+    region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.CASCADE, related_name="aliases"
+    )
+
+    class Meta:
+        ordering = ["text"]
+        verbose_name_plural = "vocabulary aliases"
+        constraints = [
+            models.UniqueConstraint(
+                models.functions.Lower("text"),
+                name="vocabulary_alias_text_unique",
+                violation_error_message="This alias already names something else.",
+            ),
+            models.CheckConstraint(
+                condition=Q(topic__isnull=False, theme__isnull=True, region__isnull=True)
+                | Q(topic__isnull=True, theme__isnull=False, region__isnull=True)
+                | Q(topic__isnull=True, theme__isnull=True, region__isnull=False),
+                name="vocabulary_alias_one_target",
+                violation_error_message="An alias names exactly one topic, theme or region.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.text} → {self.target}"
+
+    @property
+    def target(self):
+        return self.topic or self.theme or self.region
+
+
+# Revision history: an article's version includes its byline, topics and corrections,
+# so reverting or recovering one brings them back together.
+register_revisions(Authorship)
+register_revisions(TaggedTopic)
+register_revisions(Correction)
+# The version token is kept: a revert restores that revision's token, which only a form
+# opened on exactly that content carries, so the revert form saves and no edit is lost.
+register_revisions(
+    Article,
+    follow=["authorships", "topic_links", "corrections"],
+    exclude=["search_vector"],
+)

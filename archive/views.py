@@ -2,10 +2,11 @@
 
 from django.core.exceptions import BadRequest
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
-from django.http import Http404, HttpResponse, JsonResponse
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 from authors.models import Affiliation, Author, Institution
@@ -14,7 +15,16 @@ from .citations import EXPORT_LIMIT, EXPORTS, csl_record, formatted_citations
 from .facets import FacetedSearch, held_at_publication
 from .forms import SearchForm
 from .metadata import article_jsonld, scholar_tags
-from .models import Article, Authorship, Series, TaggedTopic, Theme, Topic
+from .models import (
+    Article,
+    ArticleRedirect,
+    Authorship,
+    Correction,
+    Series,
+    TaggedTopic,
+    Theme,
+    Topic,
+)
 from .search import add_snippets
 
 PAGE_SIZE = 20
@@ -82,23 +92,34 @@ def home(request):
 
 @require_safe
 def article_detail(request, slug):
+    """Published articles for everyone; a preview for those who may see a draft.
+
+    A former slug answers 301 to the current one, and a withdrawn or retracted
+    article keeps its URL with the public notice. Anyone else gets a 404 that
+    does not confirm an unpublished article exists.
+    """
     previous, following = _series_neighbour(-1), _series_neighbour(+1)
-    article = get_object_or_404(
-        Article.objects.published()
-        .select_related("article_type", "series")
+    article = (
+        Article.objects.select_related("article_type", "series")
         .with_topics()
         .annotate(
             previous_slug=Subquery(previous.values("slug")[:1]),
             previous_title=Subquery(previous.values("title")[:1]),
             next_slug=Subquery(following.values("slug")[:1]),
             next_title=Subquery(following.values("title")[:1]),
+            has_corrections=Exists(Correction.objects.filter(article=OuterRef("pk"))),
         )
-        .prefetch_related(
-            _bylines_with_affiliations(),
-            "regions",
-        ),
-        slug=slug,
+        .prefetch_related(_bylines_with_affiliations(), "regions")
+        .filter(slug=slug)
+        .first()
     )
+    if article is None:
+        return _follow_old_slug(slug)
+    if article.is_gone:
+        return render(request, "archive/article_gone.html", {"article": article}, status=410)
+    is_preview = not article.is_published
+    if is_preview and not article.can_preview(request.user):
+        raise Http404("No article at this address.")
     topic_ids = [topic.pk for topic in article.topic_list()]
     related = (
         Article.objects.published()
@@ -111,18 +132,31 @@ def article_detail(request, slug):
         else Article.objects.none()
     )
     url = request.build_absolute_uri(article.get_absolute_url())
-    return render(
+    response = render(
         request,
         "archive/article_detail.html",
         {
             "article": article,
+            "is_preview": is_preview,
+            "corrections": list(article.corrections.all()) if article.has_corrections else [],
             "related": related,
             "canonical_url": url,
-            "jsonld": article_jsonld(article, request),
-            "scholar_tags": scholar_tags(article, request),
-            "citations": formatted_citations(article, url),
+            # Only what is published gets described to search engines and cited.
+            "jsonld": None if is_preview else article_jsonld(article, request),
+            "scholar_tags": [] if is_preview else scholar_tags(article, request),
+            "citations": [] if is_preview else formatted_citations(article, url),
         },
     )
+    if is_preview:
+        patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def _follow_old_slug(slug):
+    redirect = ArticleRedirect.objects.select_related("article").filter(old_slug=slug).first()
+    if redirect and (redirect.article.is_published or redirect.article.is_gone):
+        return HttpResponsePermanentRedirect(redirect.article.get_absolute_url())
+    raise Http404("No article at this address.")
 
 
 def _citation_download(records, export_format, filename):

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.db.models import Count
+from reversion_compare.admin import CompareVersionAdmin
 
 from .models import Affiliation, Author, Institution
 
@@ -12,7 +13,7 @@ class AffiliationInline(admin.TabularInline):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(CompareVersionAdmin):
     list_display = ["name", "honorific", "orcid", "current_affiliations", "article_count"]
     search_fields = ["name", "orcid", "affiliations__institution__name"]
     ordering = ["name"]

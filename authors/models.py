@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from reversion import register as register_revisions
 
 ORCID_PATTERN = r"^[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]$"
 
@@ -181,3 +182,8 @@ class Affiliation(models.Model):
         return (self.start_year is None or self.start_year <= year) and (
             self.end_year is None or self.end_year >= year
         )
+
+
+register_revisions(Institution)
+register_revisions(Affiliation)
+register_revisions(Author, follow=["affiliations"])

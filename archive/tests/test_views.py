@@ -17,6 +17,7 @@ from authors.tests.factories import AffiliationFactory, AuthorFactory, Instituti
 
 pytestmark = pytest.mark.django_db
 
+GONE = [Article.Status.WITHDRAWN, Article.Status.RETRACTED]
 HIDDEN_STATES = [
     {"status": Article.Status.DRAFT, "published_at": None},
     {"status": Article.Status.REVIEW, "published_at": None},
@@ -36,10 +37,31 @@ def test_the_home_page_lists_published_articles_newest_first(client):
 
 
 @pytest.mark.parametrize("state", HIDDEN_STATES)
-def test_unpublished_articles_are_not_on_the_home_page_and_their_pages_404(client, state):
-    hidden = ArticleFactory(title="Unfinished thoughts on BECA", **state)
+def test_unpublished_articles_are_not_on_the_home_page(client, state):
+    ArticleFactory(title="Unfinished thoughts on BECA", **state)
     assert "Unfinished thoughts on BECA" not in client.get(reverse("archive:home")).content.decode()
-    assert client.get(hidden.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize("state", [s for s in HIDDEN_STATES if s.get("status") not in GONE])
+def test_an_unpublished_article_page_is_a_404_for_readers(client, state):
+    hidden = ArticleFactory(title="Unfinished thoughts on BECA", **state)
+    response = client.get(hidden.get_absolute_url())
+    assert response.status_code == 404
+    assert "Unfinished thoughts" not in response.content.decode()
+
+
+@pytest.mark.parametrize("status", GONE)
+def test_a_withdrawn_or_retracted_article_keeps_its_url_with_a_notice_not_its_text(client, status):
+    article = ArticleFactory(
+        status=status, body="The original claim.", notice="The data behind it was wrong."
+    )
+    response = client.get(article.get_absolute_url())
+    page = response.content.decode()
+    assert response.status_code == 410
+    assert f"This article was {status}" in page
+    assert "The data behind it was wrong." in page
+    assert "The original claim." not in page
+    assert 'name="robots" content="noindex"' in page
 
 
 @pytest.mark.parametrize("state", HIDDEN_STATES)

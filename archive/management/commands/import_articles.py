@@ -1,0 +1,48 @@
+"""`manage.py import_articles FILE_OR_DIR... [--dry-run] [--publish] [--series SLUG] [--type SLUG]`.
+
+All the rules live in archive/importers.py; this only maps options and errors.
+"""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from archive.importers import DumpError, format_report, import_dumps, read_paths
+
+
+class Command(BaseCommand):
+    help = (
+        "Import articles from plain-text dumps (files, or the .txt files in directories). "
+        "Every file is saved or none is; imported articles are drafts unless --publish."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", metavar="FILE_OR_DIR")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Show what would be imported; save nothing."
+        )
+        parser.add_argument(
+            "--publish", action="store_true", help="Publish the articles on their dump's date."
+        )
+        parser.add_argument(
+            "--series", metavar="SLUG", default="", help="Put every article in this series."
+        )
+        parser.add_argument(
+            "--type",
+            metavar="SLUG",
+            default="",
+            dest="article_type",
+            help="Give every article this type instead of inferring it.",
+        )
+
+    def handle(self, *args, paths, dry_run, publish, series, article_type, **options):
+        try:
+            results = import_dumps(
+                read_paths(paths),
+                publish=publish,
+                series_slug=series,
+                type_slug=article_type,
+                dry_run=dry_run,
+            )
+        except DumpError as error:
+            raise CommandError(f"Nothing was imported.\n{error}") from error
+        if options["verbosity"] > 0:
+            self.stdout.write(format_report(results, dry_run=dry_run))
