@@ -11,6 +11,7 @@ def _test_settings():
     with override_settings(
         SECURE_SSL_REDIRECT=False,
         SECURE_HSTS_SECONDS=0,
+        PAGE_CACHE_SECONDS=0,  # the cache's own tests turn it on
         WHITENOISE_AUTOREFRESH=True,
         STORAGES={
             "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -18,3 +19,13 @@ def _test_settings():
         },
     ):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Nothing cached by one test may answer another."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

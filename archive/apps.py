@@ -6,4 +6,4 @@ class ArchiveConfig(AppConfig):
     name = "archive"
 
     def ready(self):
-        from . import signals  # noqa: F401 - connects the search index's receivers
+        from . import cache, signals  # noqa: F401 - connect the index's and cache's receivers
