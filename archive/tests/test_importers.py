@@ -38,11 +38,8 @@ from archive.models import (
     Article,
     ArticleType,
     Authorship,
-    Region,
     Series,
     TaggedTopic,
-    Theme,
-    Topic,
     VocabularyAlias,
 )
 from archive.tests.factories import (
@@ -67,26 +64,8 @@ VOCABULARY_MODELS = {
     "archive.articletype",
     "archive.series",
     "archive.region",
+    "archive.vocabularyalias",
     "authors.institution",
-}
-# The aliases an editor keeps for the sample vocabulary (the fixture predates aliases).
-EDITOR_ALIASES = {
-    Topic: {
-        "comcasa": ["Communications Compatibility and Security Agreement"],
-        "dtti": [
-            "Defence Technology and Trade Initiative",
-            "Defense Technology and Trade Initiative",
-        ],
-        "maritime-domain-awareness": ["MDA"],
-        "naval-cooperation": ["port calls", "replenishment at sea"],
-        "education-exchanges": ["educational exchanges"],
-        "belt-and-road-initiative": ["BRI"],
-        "space-situational-awareness": ["SSA"],
-        "cdri": ["Coalition for Disaster Resilient Infrastructure"],
-        "quad": ["Quadrilateral Security Dialogue"],
-    },
-    Region: {"united-states": ["US", "USA"], "philippines": ["Philippine"]},
-    Theme: {"defence-trade-and-technology": ["defense trade"]},
 }
 
 BODY = (
@@ -146,15 +125,10 @@ def fixture_objects():
 
 @pytest.fixture
 def vocabulary(tmp_path, fixture_objects):
-    """The sample fixture's vocabulary and institutions, plus the editors' aliases."""
+    """The sample fixture's vocabulary, with its aliases, and institutions."""
     path = tmp_path / "vocabulary.json"
     path.write_text(json.dumps([o for o in fixture_objects if o["model"] in VOCABULARY_MODELS]))
     call_command("loaddata", str(path), verbosity=0)
-    for model, aliases in EDITOR_ALIASES.items():
-        field = model.__name__.lower()
-        for slug, texts in aliases.items():
-            for text in texts:
-                VocabularyAlias.objects.create(text=text, **{field: model.objects.get(slug=slug)})
 
 
 # ----------------------------------------------------------------------- reading files
