@@ -13,7 +13,6 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import BadRequest, ObjectDoesNotExist
 from django.db.models import Count, Max
-from django.db.models.functions import Greatest
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -87,10 +86,11 @@ class ArticleFeed(Feed):
             obj = self.get_object(request, *args, **kwargs)
         except ObjectDoesNotExist as missing:
             raise Http404("Feed object does not exist.") from missing
+        # Separate maxima, not Max(Greatest(...)): each is read from an index.
         freshness = self.articles(obj).aggregate(
-            latest=Max(Greatest("modified_at", "published_at")), count=Count("pk")
+            modified=Max("modified_at"), published=Max("published_at"), count=Count("pk")
         )
-        latest = freshness["latest"]
+        latest = max(filter(None, [freshness["modified"], freshness["published"]]), default=None)
         fingerprint = (
             f"{type(self).__name__}|{request.get_full_path()}|{latest}|{freshness['count']}"
         )

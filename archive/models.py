@@ -248,7 +248,15 @@ class Article(models.Model):
                 "publication date.",
             ),
         ]
-        indexes = [models.Index(fields=["status", "published_at"], name="article_visible_idx")]
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="article_visible_idx"),
+            # Feed freshness (max modified, max published, count) from the index alone.
+            models.Index(
+                fields=["status", "published_at", "modified_at"], name="article_freshness_idx"
+            ),
+            # A series' previous and next articles.
+            models.Index(fields=["series", "published_at"], name="article_series_date_idx"),
+        ]
 
     def __str__(self):
         return self.title

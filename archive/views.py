@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, Js
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_safe
 
 from authors.models import Affiliation, Author, Institution
@@ -30,6 +31,7 @@ from .search import add_snippets
 PAGE_SIZE = 20
 HOME_PAGE_SIZE = 12
 RELATED_ARTICLES = 4
+RELATED_CANDIDATES = 300
 
 
 class PageOutOfRange(Http404):
@@ -42,6 +44,18 @@ def paginate(request, queryset, per_page=PAGE_SIZE):
     if not number.isdigit() or len(number) > 30 or int(number) < 1:
         raise BadRequest("A page number is a whole number from 1 up.")
     return page_or_404(Paginator(queryset, per_page), int(number))
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count, when it is already known (from the facet counts)."""
+
+    def __init__(self, object_list, per_page, *, count):
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self):
+        return self._known_count
 
 
 def page_or_404(paginator, number):
@@ -120,17 +134,7 @@ def article_detail(request, slug):
     is_preview = not article.is_published
     if is_preview and not article.can_preview(request.user):
         raise Http404("No article at this address.")
-    topic_ids = [topic.pk for topic in article.topic_list()]
-    related = (
-        Article.objects.published()
-        .filter(topic_links__tag__in=topic_ids)
-        .exclude(pk=article.pk)
-        .annotate(shared_topics=Count("topic_links"))
-        .select_related("article_type")
-        .order_by("-shared_topics", "-published_at")[:RELATED_ARTICLES]
-        if topic_ids
-        else Article.objects.none()
-    )
+    related = _related_articles(article)
     url = request.build_absolute_uri(article.get_absolute_url())
     response = render(
         request,
@@ -150,6 +154,30 @@ def article_detail(request, slug):
     if is_preview:
         patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+def _related_articles(article):
+    """Published articles sharing the most topics, among the newest that share any.
+
+    Counting shared topics over every article of a popular topic would cost a scan
+    of thousands of rows per page view; the newest RELATED_CANDIDATES are enough.
+    """
+    topic_ids = [topic.pk for topic in article.topic_list()]
+    if not topic_ids:
+        return Article.objects.none()
+    candidates = (
+        TaggedTopic.objects.filter(tag__in=topic_ids)
+        .exclude(content_object=article)
+        .order_by("-content_object_id")
+        .values("content_object_id")[:RELATED_CANDIDATES]
+    )
+    return (
+        Article.objects.published()
+        .filter(pk__in=candidates)
+        .annotate(shared_topics=Count("topic_links", filter=Q(topic_links__tag__in=topic_ids)))
+        .select_related("article_type")
+        .order_by("-shared_topics", "-published_at")[:RELATED_ARTICLES]
+    )
 
 
 def _follow_old_slug(slug):
@@ -204,13 +232,13 @@ def _run_search(request):
         return {"form": form, "error": " ".join(messages)}, 400
     data = form.cleaned_data
     search = FacetedSearch(data["q"], data["filters"], data["sort"])
-    paginator = Paginator(search.articles(), PAGE_SIZE)
+    facets = search.facets()
+    paginator = CountedPaginator(search.articles(), PAGE_SIZE, count=search.total)
     try:
         page = page_or_404(paginator, data["page"])
     except Http404 as missing:
         return {"form": form, "search": search, "error": str(missing)}, 404
     add_snippets(page.object_list, search.text)
-    facets = search.facets()
     selected = search.selected(facets)
     notes = list(form.notes) + [
         f"No {facet.label.lower()} “{value}” is known here; remove that filter to see results."

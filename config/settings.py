@@ -117,9 +117,15 @@ if os.environ.get("REDIS_URL"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Anonymous pages and feeds are cached this long at most (0 turns the cache off). Saves and
-# scheduled publications invalidate at once; this bounds only changes made outside Django.
-PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0" if DEBUG else "300"))
+# Anonymous pages and feeds are cached this long at most (0 turns the cache off). With Redis,
+# saves and scheduled publications invalidate every worker at once, and this bounds only
+# changes made outside Django. A local-memory cache belongs to one process, so other workers
+# see a save only when their copy expires: hence the short default without Redis.
+PAGE_CACHE_SECONDS = int(
+    os.environ.get(
+        "PAGE_CACHE_SECONDS", "0" if DEBUG else ("300" if os.environ.get("REDIS_URL") else "10")
+    )
+)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -148,7 +148,9 @@ def test_facet_counts_equal_a_brute_force_count(corpus, data):
     expected_results, expected_counts = brute_force(corpus, text, filters)
 
     assert {a.slug for a in search.articles()} == expected_results
-    for counts in search.facets(limit=1000):
+    facet_counts = search.facets(limit=1000)
+    assert search.total == len(expected_results)
+    for counts in facet_counts:
         got = {v.value: v.count for v in counts.values if v.count}
         assert got == expected_counts[counts.name], counts.name
         for v in counts.values:
