@@ -9,12 +9,16 @@ query, so a search page costs the same few queries whatever is selected.
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import CharField, Count, F, Q, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, ExtractYear
 
 from authors.models import Author, Institution
 
 from .models import Article, ArticleType, Authorship, Region, Series, TaggedTopic, Theme, Topic
+from .search import parse_web_search
 
 AUTHOR = Authorship.Role.AUTHOR
 
@@ -220,7 +224,40 @@ def filter_articles(articles, filters, skip=None):
     return articles
 
 
-def count_facets(articles, filters, limit):
+MATCHES = "archive_search_matches"
+
+
+def _count_rows(articles, filters, match_once):
+    """Every facet's (facet, value, label, count) rows, in one query.
+
+    With `match_once` on PostgreSQL, the articles are selected once into a
+    materialised CTE that the eight facet counts read, instead of each facet
+    evaluating the full-text match again (see `FacetedSearch.has_phrase`).
+    """
+    connection = connections[articles.db]
+    source = articles
+    if match_once and connection.vendor == "postgresql":
+        source = Article.objects.filter(pk__in=RawSQL(f"SELECT matched_id FROM {MATCHES}", ()))
+    parts = [
+        facet.count_rows(filter_articles(source, filters, skip=facet.name)) for facet in FACETS
+    ]
+    union = parts[0].union(*parts[1:], all=True)
+    if source is articles:
+        return list(union)
+    try:
+        match_sql, match_params = articles.values("pk").query.sql_with_params()
+    except EmptyResultSet:  # a query that can match nothing: no counts to make
+        return []
+    sql, params = union.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH {MATCHES} (matched_id) AS MATERIALIZED ({match_sql}) {sql}",
+            (*match_params, *params),
+        )
+        return cursor.fetchall()
+
+
+def count_facets(articles, filters, limit, match_once=False):
     """Counts for every facet over `articles` (unranked, unordered), in one query.
 
     Returns FacetCounts in FACETS order, each value list sorted for display
@@ -228,10 +265,7 @@ def count_facets(articles, filters, limit):
     and the number of results, which the type facet gives for free: every article
     has exactly one type, so no separate COUNT over the matches is needed.
     """
-    parts = [
-        facet.count_rows(filter_articles(articles, filters, skip=facet.name)) for facet in FACETS
-    ]
-    rows = parts[0].union(*parts[1:], all=True)
+    rows = _count_rows(articles, filters, match_once)
     found = {facet.name: {} for facet in FACETS}
     for name, value, label, count in rows:
         if value is not None:
@@ -300,8 +334,23 @@ class FacetedSearch:
 
     def facets(self, limit=100):
         """Facet counts; also sets `self.total`, the number of results."""
-        facet_counts, self.total = count_facets(self.matching(), self.filters, limit)
+        facet_counts, self.total = count_facets(
+            self.matching(), self.filters, limit, match_once=self.has_phrase()
+        )
         return facet_counts
+
+    def has_phrase(self):
+        """Phrases are the costly matches: each candidate's word positions are rechecked.
+
+        Measured at 100,000 articles on PostgreSQL, matching a phrase once for all
+        facets took facet counting from 4.5 s to 1.0 s; for plain words the index
+        makes re-matching cheaper than joining a materialised set, so they don't.
+        """
+        return any(
+            len(term) > 1
+            for positives, negatives in parse_web_search(self.text).groups
+            for term in positives + negatives
+        )
 
     def selected(self, facet_counts):
         """(facet, value, label) for each active filter; label None when unknown."""
