@@ -52,3 +52,12 @@ format: install
 
 clean:
 	rm -rf $(VENV) staticfiles
+
+## Benchmark the reader's site on a synthetic archive (bench/README.md):
+## make bench BENCH_DB=sqlite|postgres BENCH_ARTICLES=100000 BENCH_SECONDS=15
+BENCH_DB ?= sqlite
+BENCH_ARTICLES ?= 100000
+BENCH_SECONDS ?= 15
+.PHONY: bench
+bench: install
+	$(BIN)/python -m bench.run --db $(BENCH_DB) --articles $(BENCH_ARTICLES) --seconds $(BENCH_SECONDS)
