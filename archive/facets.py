@@ -17,19 +17,20 @@ from django.db.models.functions import Cast, ExtractYear
 
 from authors.models import Author, Institution
 
-from .models import Article, ArticleType, Authorship, Region, Series, TaggedTopic, Theme, Topic
+from .models import (
+    Article,
+    ArticleType,
+    Authorship,
+    Region,
+    Series,
+    TaggedTopic,
+    Theme,
+    Topic,
+    held_at_publication,
+)
 from .search import parse_web_search
 
 AUTHOR = Authorship.Role.AUTHOR
-
-
-def held_at_publication(prefix=""):
-    """Affiliation rows held in the year of the article an authorship belongs to."""
-    year = ExtractYear(f"{prefix}article__published_at")
-    aff = f"{prefix}author__affiliations__"
-    return (Q(**{f"{aff}start_year__isnull": True}) | Q(**{f"{aff}start_year__lte": year})) & (
-        Q(**{f"{aff}end_year__isnull": True}) | Q(**{f"{aff}end_year__gte": year})
-    )
 
 
 def _rows(queryset, facet, value, label, count):

@@ -22,9 +22,9 @@ from django.utils.http import http_date, quote_etag
 
 from authors.models import Author, Institution
 
-from .facets import FacetedSearch, filter_articles, held_at_publication
+from .facets import FacetedSearch, filter_articles
 from .forms import SearchForm
-from .models import Article, Authorship, Series, TaggedTopic, Theme, Topic
+from .models import Article, Series, Theme, Topic
 
 FEED_SIZE = 50
 
@@ -171,8 +171,7 @@ class ThemeFeed(ArticleFeed):
         return get_object_or_404(Theme, slug=slug)
 
     def articles(self, theme):
-        tagged = TaggedTopic.objects.filter(tag__theme=theme).values("content_object")
-        return Article.objects.published().filter(pk__in=tagged)
+        return Article.objects.published().in_theme(theme)
 
     def page_url(self, theme):
         return theme.get_absolute_url()
@@ -189,8 +188,7 @@ class TopicFeed(ArticleFeed):
         return get_object_or_404(Topic, slug=slug)
 
     def articles(self, topic):
-        tagged = TaggedTopic.objects.filter(tag=topic).values("content_object")
-        return Article.objects.published().filter(pk__in=tagged)
+        return Article.objects.published().in_topic(topic)
 
     def page_url(self, topic):
         return topic.get_absolute_url()
@@ -207,7 +205,7 @@ class AuthorFeed(ArticleFeed):
         return get_object_or_404(Author, slug=slug)
 
     def articles(self, author):
-        return Article.objects.published().filter(authors=author)
+        return Article.objects.published().by_author(author)
 
     def page_url(self, author):
         return author.get_absolute_url()
@@ -224,10 +222,7 @@ class InstitutionFeed(ArticleFeed):
         return get_object_or_404(Institution, slug=slug)
 
     def articles(self, institution):
-        bylines = Authorship.objects.filter(
-            held_at_publication(), role="author", author__affiliations__institution=institution
-        )
-        return Article.objects.published().filter(pk__in=bylines.values("article"))
+        return Article.objects.published().by_institution(institution)
 
     def page_url(self, institution):
         return institution.get_absolute_url()
@@ -244,7 +239,7 @@ class SeriesFeed(ArticleFeed):
         return get_object_or_404(Series, slug=slug)
 
     def articles(self, series):
-        return Article.objects.published().filter(series=series)
+        return Article.objects.published().in_series(series)
 
     def page_url(self, series):
         return series.get_absolute_url()
@@ -262,7 +257,7 @@ class SearchFeed(ArticleFeed):
     def get_object(self, request):
         form = SearchForm(request.GET)
         if not form.is_valid():
-            raise BadRequest(" ".join(e for errors in form.errors.values() for e in errors))
+            raise BadRequest(form.error_message())
         data = form.cleaned_data
         return FacetedSearch(data["q"], data["filters"], "newest")
 

@@ -11,6 +11,14 @@ MAX_PAGE_DIGITS = 30
 SLUG = re.compile(r"^[-\w]{1,200}$")
 
 
+def parse_page_number(value):
+    """A page number from a query string, or a ValidationError that says what one is."""
+    value = value or "1"
+    if not value.isdigit() or len(value) > MAX_PAGE_DIGITS or int(value) < 1:
+        raise forms.ValidationError("A page number is a whole number from 1 up.")
+    return int(value)
+
+
 class SearchForm(forms.Form):
     """The search page's parameters: any input becomes a search or a clear message."""
 
@@ -38,10 +46,11 @@ class SearchForm(forms.Form):
         return self.cleaned_data["sort"] or ("relevance" if self.data.get("q") else "newest")
 
     def clean_page(self):
-        page = self.cleaned_data["page"] or "1"
-        if not page.isdigit() or len(page) > MAX_PAGE_DIGITS or int(page) < 1:
-            raise forms.ValidationError("A page number is a whole number from 1 up.")
-        return int(page)
+        return parse_page_number(self.cleaned_data["page"])
+
+    def error_message(self):
+        """Every error in one sentence, for a 400 page or a JSON error."""
+        return " ".join(error for errors in self.errors.values() for error in errors)
 
     def clean(self):
         cleaned = super().clean()

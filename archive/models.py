@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import connections, models
 from django.db.models import Q
+from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils import timezone
 from reversion import register as register_revisions
@@ -122,6 +123,15 @@ class Region(models.Model):
         return f"{reverse('archive:search')}?region={self.slug}"
 
 
+def held_at_publication(prefix=""):
+    """Affiliation rows held in the year of the article an authorship belongs to."""
+    year = ExtractYear(f"{prefix}article__published_at")
+    aff = f"{prefix}author__affiliations__"
+    return (Q(**{f"{aff}start_year__isnull": True}) | Q(**{f"{aff}start_year__lte": year})) & (
+        Q(**{f"{aff}end_year__isnull": True}) | Q(**{f"{aff}end_year__gte": year})
+    )
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """The one rule for what readers may see.
@@ -134,6 +144,34 @@ class ArticleQuerySet(models.QuerySet):
 
     def scheduled(self):
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def gone(self):
+        """Withdrawn or retracted after publication: public notices, and OAI deletions."""
+        return self.filter(status__in=Article.GONE_STATUSES, published_at__lte=timezone.now())
+
+    # The listings readers follow: the same rows for a page, its feed and its facet.
+    def in_theme(self, theme):
+        return self.filter(
+            pk__in=TaggedTopic.objects.filter(tag__theme=theme).values("content_object")
+        )
+
+    def in_topic(self, topic):
+        return self.filter(pk__in=TaggedTopic.objects.filter(tag=topic).values("content_object"))
+
+    def by_author(self, author):
+        return self.filter(authors=author)
+
+    def by_institution(self, institution):
+        """Articles by people who belonged to the institution when the article came out."""
+        bylines = Authorship.objects.filter(
+            held_at_publication(),
+            role=Authorship.Role.AUTHOR,
+            author__affiliations__institution=institution,
+        )
+        return self.filter(pk__in=bylines.values("article"))
+
+    def in_series(self, series):
+        return self.filter(series=series)
 
     def search(self, text):
         """Articles matching a web-search query, best match first.

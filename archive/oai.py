@@ -42,7 +42,6 @@ DC_NAMESPACE = "http://purl.org/dc/elements/1.1/"
 XSI_NAMESPACE = "http://www.w3.org/2001/XMLSchema-instance"
 
 METADATA_PREFIX = "oai_dc"
-DELETED_STATUSES = [Article.Status.WITHDRAWN, Article.Status.RETRACTED]
 THEME_SET, SERIES_SET = "theme", "series"
 
 DAY_FORMAT = "%Y-%m-%d"
@@ -211,9 +210,8 @@ def harvestable():
     scheduled article enters the repository when its time comes, and an
     incremental harvest from the day before must pick it up then.
     """
-    gone = Article.objects.filter(status__in=DELETED_STATUSES, published_at__lte=timezone.now())
     return (
-        (Article.objects.published() | gone)
+        (Article.objects.published() | Article.objects.gone())
         .annotate(datestamp=Greatest("modified_at", "published_at"))
         .select_related("series")
         .prefetch_related(Prefetch("topic_links", TaggedTopic.objects.select_related("tag__theme")))
@@ -264,7 +262,7 @@ def add(parent, tag, text=None, **attributes):
 
 def header(parent, request, article):
     element = add(parent, "header")
-    if article.status in DELETED_STATUSES:
+    if article.status in Article.GONE_STATUSES:
         element.set("status", "deleted")
     add(element, "identifier", oai_identifier(request, article))
     add(element, "datestamp", format_datestamp(article.datestamp))
@@ -276,7 +274,7 @@ def header(parent, request, article):
 def record(parent, request, article):
     element = add(parent, "record")
     header(element, request, article)
-    if article.status not in DELETED_STATUSES:
+    if article.status not in Article.GONE_STATUSES:
         dublin_core(add(element, "metadata"), request, article)
     return element
 

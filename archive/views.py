@@ -1,6 +1,6 @@
 """The public reader. Every view starts from `Article.objects.published()`."""
 
-from django.core.exceptions import BadRequest
+from django.core.exceptions import BadRequest, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
@@ -13,8 +13,8 @@ from django.views.decorators.http import require_safe
 from authors.models import Affiliation, Author, Institution
 
 from .citations import EXPORT_LIMIT, EXPORTS, csl_record, formatted_citations
-from .facets import FacetedSearch, held_at_publication
-from .forms import SearchForm
+from .facets import FacetedSearch
+from .forms import SearchForm, parse_page_number
 from .metadata import article_jsonld, scholar_tags
 from .models import (
     Article,
@@ -40,10 +40,11 @@ class PageOutOfRange(Http404):
 
 def paginate(request, queryset, per_page=PAGE_SIZE):
     """The requested page, a 400 for a page number that is not one, a 404 past the end."""
-    number = request.GET.get("page", "1")
-    if not number.isdigit() or len(number) > 30 or int(number) < 1:
-        raise BadRequest("A page number is a whole number from 1 up.")
-    return page_or_404(Paginator(queryset, per_page), int(number))
+    try:
+        number = parse_page_number(request.GET.get("page"))
+    except ValidationError as error:
+        raise BadRequest(error.messages[0]) from error
+    return page_or_404(Paginator(queryset, per_page), number)
 
 
 class CountedPaginator(Paginator):
@@ -206,7 +207,7 @@ def search_citations(request, export_format):
     """The first EXPORT_LIMIT results of a search, newest first, for a reference manager."""
     form = SearchForm(request.GET)
     if not form.is_valid():
-        raise BadRequest(" ".join(e for errors in form.errors.values() for e in errors))
+        raise BadRequest(form.error_message())
     data = form.cleaned_data
     search = FacetedSearch(data["q"], data["filters"], data["sort"])
     articles = search.articles().with_topics()[:EXPORT_LIMIT]
@@ -228,8 +229,7 @@ def _run_search(request):
     """Shared by the search page and the JSON API: (context, status)."""
     form = SearchForm(request.GET)
     if not form.is_valid():
-        messages = [error for errors in form.errors.values() for error in errors]
-        return {"form": form, "error": " ".join(messages)}, 400
+        return {"form": form, "error": form.error_message()}, 400
     data = form.cleaned_data
     search = FacetedSearch(data["q"], data["filters"], data["sort"])
     facets = search.facets()
@@ -333,7 +333,7 @@ def author_detail(request, slug):
         ),
         slug=slug,
     )
-    articles = Article.objects.published().filter(authors=author).with_bylines()
+    articles = Article.objects.published().by_author(author).with_bylines()
     return render(
         request,
         "authors/author_detail.html",
@@ -349,10 +349,7 @@ def institution_detail(request, slug):
         .select_related("author")
         .order_by("author__name", "pk")
     )
-    bylines = Authorship.objects.filter(
-        held_at_publication(), role="author", author__affiliations__institution=institution
-    )
-    articles = Article.objects.published().filter(pk__in=bylines.values("article"))
+    articles = Article.objects.published().by_institution(institution)
     return render(
         request,
         "authors/institution_detail.html",
@@ -367,8 +364,7 @@ def institution_detail(request, slug):
 @require_safe
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic.objects.select_related("theme"), slug=slug)
-    tagged = TaggedTopic.objects.filter(tag=topic).values("content_object")
-    articles = Article.objects.published().filter(pk__in=tagged).with_bylines()
+    articles = Article.objects.published().in_topic(topic).with_bylines()
     return render(
         request,
         "archive/topic_detail.html",
@@ -389,8 +385,7 @@ def theme_detail(request, slug):
         .filter(num_articles__gt=0)
         .order_by("-num_articles", "name")
     )
-    tagged = TaggedTopic.objects.filter(tag__theme=theme).values("content_object")
-    articles = published.filter(pk__in=tagged).with_bylines()
+    articles = published.in_theme(theme).with_bylines()
     return render(
         request,
         "archive/theme_detail.html",
@@ -401,7 +396,7 @@ def theme_detail(request, slug):
 @require_safe
 def series_detail(request, slug):
     series = get_object_or_404(Series, slug=slug)
-    articles = Article.objects.published().filter(series=series).with_bylines()
+    articles = Article.objects.published().in_series(series).with_bylines()
     return render(
         request,
         "archive/series_detail.html",

@@ -16,7 +16,6 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.template import engines
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from archive.models import Article, ArticleType, Region, Series, Theme, Topic
@@ -58,7 +57,7 @@ PAGE = engines["django"].from_string(
 
 
 def matching(request):
-    articles = Article.objects.filter(status="published", published_at__lte=timezone.now())
+    articles = Article.objects.published()
     for phrase, word in _TERMS.findall(request.GET.get("q", "")):
         term = phrase or word
         articles = articles.filter(Q(title__icontains=term) | Q(body__icontains=term))
