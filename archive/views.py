@@ -361,6 +361,16 @@ def institution_detail(request, slug):
     )
 
 
+def _listing(obj, name, description, feed):
+    """What archive/listing.html needs to title a listing and announce its feeds."""
+    return {
+        "listing_name": name,
+        "listing_description": description,
+        "feed_url": reverse(f"archive:{feed}", args=[obj.slug]),
+        "feed_atom_url": reverse(f"archive:{feed}_atom", args=[obj.slug]),
+    }
+
+
 @require_safe
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic.objects.select_related("theme"), slug=slug)
@@ -368,7 +378,11 @@ def topic_detail(request, slug):
     return render(
         request,
         "archive/topic_detail.html",
-        {"topic": topic, "page": paginate(request, articles)},
+        {
+            "topic": topic,
+            "page": paginate(request, articles),
+            **_listing(topic, topic.name, topic.description, "topic_feed"),
+        },
     )
 
 
@@ -389,7 +403,12 @@ def theme_detail(request, slug):
     return render(
         request,
         "archive/theme_detail.html",
-        {"theme": theme, "topics": topics, "page": paginate(request, articles)},
+        {
+            "theme": theme,
+            "topics": topics,
+            "page": paginate(request, articles),
+            **_listing(theme, theme.name, theme.description, "theme_feed"),
+        },
     )
 
 
@@ -400,5 +419,9 @@ def series_detail(request, slug):
     return render(
         request,
         "archive/series_detail.html",
-        {"series": series, "page": paginate(request, articles)},
+        {
+            "series": series,
+            "page": paginate(request, articles),
+            **_listing(series, series.name, series.description, "series_feed"),
+        },
     )
