@@ -468,6 +468,30 @@ class Correction(models.Model):
         self.article.refresh_updated_at()
 
 
+class ContentVersion(models.Model):
+    """One row whose token is renewed by every change to the archive.
+
+    Each process keeps the facet index in memory (facets.py); reading this token,
+    one row by primary key, tells it whether a save anywhere has made its copy
+    stale. A token rather than a counter: a rolled-back change must never leave a
+    version that an index built inside it could still claim.
+    """
+
+    token = models.UUIDField(default=uuid.uuid4)
+
+    def __str__(self):
+        return str(self.token)
+
+    @classmethod
+    def current(cls, using="default"):
+        return cls.objects.using(using).order_by("pk").values_list("token", flat=True).first()
+
+    @classmethod
+    def renew(cls, using="default"):
+        if not cls.objects.using(using).update(token=uuid.uuid4()):
+            cls.objects.using(using).create()
+
+
 class VocabularyAlias(models.Model):
     """Another way of writing one topic, theme or region: an acronym, an expansion, a variant.
 

@@ -7,7 +7,6 @@ from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, Js
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
-from django.utils.functional import cached_property
 from django.views.decorators.http import require_safe
 
 from authors.models import Affiliation, Author, Institution
@@ -45,18 +44,6 @@ def paginate(request, queryset, per_page=PAGE_SIZE):
     except ValidationError as error:
         raise BadRequest(error.messages[0]) from error
     return page_or_404(Paginator(queryset, per_page), number)
-
-
-class CountedPaginator(Paginator):
-    """A paginator told its count, when it is already known (from the facet counts)."""
-
-    def __init__(self, object_list, per_page, *, count):
-        super().__init__(object_list, per_page)
-        self._known_count = count
-
-    @cached_property
-    def count(self):
-        return self._known_count
 
 
 def page_or_404(paginator, number):
@@ -210,7 +197,7 @@ def search_citations(request, export_format):
         raise BadRequest(form.error_message())
     data = form.cleaned_data
     search = FacetedSearch(data["q"], data["filters"], data["sort"])
-    articles = search.articles().with_topics()[:EXPORT_LIMIT]
+    articles = search.results(Article.objects.with_bylines().with_topics())[:EXPORT_LIMIT]
     records = [
         csl_record(article, request.build_absolute_uri(article.get_absolute_url()))
         for article in articles
@@ -233,7 +220,7 @@ def _run_search(request):
     data = form.cleaned_data
     search = FacetedSearch(data["q"], data["filters"], data["sort"])
     facets = search.facets()
-    paginator = CountedPaginator(search.articles(), PAGE_SIZE, count=search.total)
+    paginator = Paginator(search.results(), PAGE_SIZE)
     try:
         page = page_or_404(paginator, data["page"])
     except Http404 as missing:

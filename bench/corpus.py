@@ -34,6 +34,7 @@ from archive.models import (
     Article,
     ArticleType,
     Authorship,
+    ContentVersion,
     Region,
     Series,
     TaggedTopic,
@@ -318,6 +319,7 @@ class CorpusGenerator:
         self._timed("paragraphs", self.make_pool)
         self._timed("articles", self.make_articles)
         self._timed("analyze", self.analyze)
+        ContentVersion.renew(self.using)  # bulk inserts send no signals
         return self.timings
 
     def _timed(self, name, step):

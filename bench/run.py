@@ -145,7 +145,7 @@ def plan_requests(args):
     n = published.count()
 
     def matches(text="", **filters):
-        return FacetedSearch(text, filters).articles().count()
+        return FacetedSearch(text, filters).total
 
     rare, floor = None, max(2, args.articles // 20_000)
     names = invented_names(RARE_NAMES)

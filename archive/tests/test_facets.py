@@ -4,11 +4,14 @@ import datetime
 import random
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archive.facets import FACETS, FacetedSearch
-from archive.models import Article, Authorship
+from archive.facets import FACETS, FacetedSearch, FacetIndex
+from archive.models import Article, Authorship, ContentVersion
 from archive.tests.factories import (
     ArticleFactory,
     ArticleTypeFactory,
@@ -148,7 +151,7 @@ def test_facet_counts_equal_a_brute_force_count(corpus, data):
     search = FacetedSearch(text, filters, "newest")
     expected_results, expected_counts = brute_force(corpus, text, filters)
 
-    assert {a.slug for a in search.articles()} == expected_results
+    assert {a.slug for a in search.results()} == expected_results
     facet_counts = search.facets(limit=1000)
     assert search.total == len(expected_results)
     for counts in facet_counts:
@@ -174,3 +177,69 @@ def test_a_selected_value_with_no_results_is_still_shown_with_zero(corpus):
     assert [(v.label, v.count, v.selected) for v in topic_facet.values if v.selected] == [
         ("Lonely topic", 0, True)
     ]
+
+
+def type_counts():
+    return {v.value: v.count for v in FacetedSearch().facets()[4].values}
+
+
+def test_the_index_is_built_in_the_same_number_of_queries_for_any_archive_size():
+    def build_queries():
+        with CaptureQueriesContext(connection) as queries:
+            FacetIndex.build(ContentVersion.current())
+        return len(queries)
+
+    ArticleFactory.create_batch(2, authors=AuthorFactory.create_batch(2))
+    small = build_queries()
+    for _ in range(30):
+        article = ArticleFactory(authors=AuthorFactory.create_batch(2), topics=[TopicFactory()])
+        article.regions.set([RegionFactory()])
+    assert build_queries() == small <= 12
+
+
+def test_a_save_from_any_process_is_counted_on_the_next_search():
+    viewpoint = ArticleTypeFactory(name="Viewpoint")
+    draft = ArticleFactory(article_type=viewpoint, status="draft", published_at=None)
+    assert "viewpoint" not in type_counts()
+
+    # Another process publishes: the shared token changes, this process's index follows.
+    Article.objects.filter(pk=draft.pk).update(
+        status="published", published_at=timezone.now() - datetime.timedelta(days=1)
+    )
+    ContentVersion.renew()
+    assert type_counts()["viewpoint"] == 1
+
+    draft.refresh_from_db()
+    draft.status = "retracted"
+    draft.save()
+    assert "viewpoint" not in type_counts()
+
+
+def test_a_scheduled_article_is_counted_when_its_time_comes_without_a_save(time_machine):
+    release = datetime.datetime(2030, 5, 1, 9, tzinfo=datetime.UTC)
+    time_machine.move_to(release - datetime.timedelta(hours=1), tick=False)
+    ArticleFactory(article_type=ArticleTypeFactory(name="Report"), published_at=release)
+    assert "report" not in type_counts()
+    assert FacetedSearch(filters={"type": ["report"]}).total == 0
+
+    time_machine.move_to(release + datetime.timedelta(seconds=1), tick=False)
+    assert type_counts()["report"] == 1
+    assert [a.published_at for a in FacetedSearch(filters={"type": ["report"]}).results()] == [
+        release
+    ]
+
+    time_machine.move_to(release - datetime.timedelta(hours=1), tick=False)
+    assert "report" not in type_counts()  # an index built later never serves an earlier time
+
+
+def test_deep_pages_come_from_the_index_in_display_order():
+    for day in range(1, 26):
+        ArticleFactory(
+            title=f"Day {day}", published_at=datetime.datetime(2024, 1, day, tzinfo=datetime.UTC)
+        )
+    newest = FacetedSearch(sort="newest").results()
+    oldest = FacetedSearch(sort="oldest").results()
+    assert len(newest) == 25
+    assert [a.title for a in newest[20:]] == ["Day 5", "Day 4", "Day 3", "Day 2", "Day 1"]
+    assert [a.title for a in oldest[:2]] == ["Day 1", "Day 2"]
+    assert newest[-1].title == "Day 1"

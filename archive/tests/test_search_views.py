@@ -217,7 +217,8 @@ def test_search_runs_a_fixed_number_of_queries(client, django_assert_max_num_que
         "year": "1999",
         "sort": "relevance",
     }
-    with django_assert_max_num_queries(8):
+    client.get(url)  # the first search in a process builds its facet index (test_facets.py)
+    with django_assert_max_num_queries(6):
         assert client.get(url, params).status_code == 200
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(5):
         assert client.get(url, {"q": "maritime", "page": "2"}).status_code == 200

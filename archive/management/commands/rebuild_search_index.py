@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
-from archive.models import Article
+from archive.models import Article, ContentVersion
 from archive.search import rebuild_index
 
 
@@ -17,6 +17,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         with transaction.atomic(using=database):
             rebuild_index(using=database)
+            ContentVersion.renew(using=database)  # whatever needed a rebuild went round signals
         count = Article.objects.using(database).count()
         vendor = connections[database].vendor
         elapsed = time.perf_counter() - started
