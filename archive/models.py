@@ -250,9 +250,6 @@ class Article(models.Model):
     regions = models.ManyToManyField(Region, blank=True, related_name="articles")
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
-    # PostgreSQL's weighted full-text index, maintained by search.py (unused on SQLite,
-    # which keeps an FTS5 table instead).
-    search_vector = SearchVectorField(null=True, editable=False)
     notice = models.TextField(
         "public notice",
         blank=True,
@@ -291,6 +288,11 @@ class Article(models.Model):
             # Feed freshness (max modified, max published, count) from the index alone.
             models.Index(
                 fields=["status", "published_at", "modified_at"], name="article_freshness_idx"
+            ),
+            # The facet index's one pass over published articles reads only this index.
+            models.Index(
+                fields=["status", "published_at", "article_type", "series"],
+                name="article_facets_idx",
             ),
             # A series' previous and next articles.
             models.Index(fields=["series", "published_at"], name="article_series_date_idx"),
@@ -439,6 +441,24 @@ class Authorship(models.Model):
         return [a for a in affiliations if a.was_held_in(year)]
 
 
+class SearchDocument(models.Model):
+    """PostgreSQL's full-text index of one article, written by search.py on every save.
+
+    SQLite keeps an FTS5 table instead and leaves this one empty.
+    """
+
+    article = models.OneToOneField(
+        Article, primary_key=True, on_delete=models.CASCADE, related_name="search_document"
+    )
+    # Title A; deck, summary, author names and topics B; body C. GIN-indexed.
+    vector = SearchVectorField()
+    # The A and B parts alone: what ranking reads.
+    head = SearchVectorField()
+
+    def __str__(self):
+        return f"Search document of “{self.article}”"
+
+
 class ArticleRedirect(models.Model):
     """An article's former slug, answered with a 301 to where it lives now."""
 
@@ -478,6 +498,7 @@ class ContentVersion(models.Model):
     """
 
     token = models.UUIDField(default=uuid.uuid4)
+    changed_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self):
         return str(self.token)
@@ -488,7 +509,7 @@ class ContentVersion(models.Model):
 
     @classmethod
     def renew(cls, using="default"):
-        if not cls.objects.using(using).update(token=uuid.uuid4()):
+        if not cls.objects.using(using).update(token=uuid.uuid4(), changed_at=timezone.now()):
             cls.objects.using(using).create()
 
 
@@ -548,8 +569,4 @@ register_revisions(TaggedTopic)
 register_revisions(Correction)
 # The version token is kept: a revert restores that revision's token, which only a form
 # opened on exactly that content carries, so the revert form saves and no edit is lost.
-register_revisions(
-    Article,
-    follow=["authorships", "topic_links", "corrections"],
-    exclude=["search_vector"],
-)
+register_revisions(Article, follow=["authorships", "topic_links", "corrections"])

@@ -27,6 +27,7 @@ FTS5_TOKENIZER = "porter unicode61 remove_diacritics 2"  # SQLite's nearest equi
 FTS_TABLE = "archive_article_fts"
 # Title A; deck, summary, author names and topics B; body C.
 FTS5_COLUMN_WEIGHTS = (10.0, 4.0, 1.0)  # bm25 weights of the FTS5 columns, in that order.
+FTS5_RANK = f"-bm25({FTS_TABLE}, {', '.join(str(w) for w in FTS5_COLUMN_WEIGHTS)})"
 
 # Highlighting: engines mark matches with private-use characters that cannot occur
 # in articles; the text is escaped first, then the markers become <mark> tags.
@@ -116,15 +117,39 @@ def body_text(body_html):
 
 
 class PostgresEngine:
+    """A `SearchDocument` row per article: the weighted vector, GIN-indexed, and its head.
+
+    The vectors live off the article row so that a common word's 80,000 matches
+    are read from a narrow table, not from the articles' wide rows. Ranking reads
+    only the head (title, deck, summary, authors, topics): ranking 80,000 whole
+    vectors means decompressing 300 MB and took half a second; the body decides
+    whether an article matches, the head how well.
+    """
+
     def matching(self, queryset, text):
         if not parse_web_search(text):
             return queryset.none()
-        return queryset.filter(search_vector=self._query(text))
+        return queryset.filter(pk__in=self._documents(text).values("article"))
 
     def ranked(self, queryset, text):
         if not parse_web_search(text):
             return unranked(queryset.none())
-        return queryset.annotate(search_rank=SearchRank(F("search_vector"), self._query(text)))
+        rank = SearchRank(F("search_document__head"), self._query(text))
+        return queryset.annotate(search_rank=rank)
+
+    def scores(self, using, text, ranked):
+        """(article id, rank) of every article that matches, published or not."""
+        if not parse_web_search(text):
+            return []
+        documents = self._documents(text).using(using)
+        if not ranked:
+            return documents.values_list("article", Value(0.0, output_field=FloatField()))
+        return documents.values_list("article", SearchRank(F("head"), self._query(text)))
+
+    def _documents(self, text):
+        from .models import SearchDocument
+
+        return SearchDocument.objects.filter(vector=self._query(text))
 
     def snippets(self, articles, text):
         """Highlighted body snippets for just these articles (one query)."""
@@ -150,33 +175,40 @@ class PostgresEngine:
     def index(self, connection, article_ids):
         with connection.cursor() as cursor:
             cursor.execute(
-                self.UPDATE_SQL + " WHERE a.id = ANY(%s)", [SEARCH_CONFIG, list(article_ids)]
+                self.INDEX_SQL.format(articles="WHERE a.id = ANY(%s)"),
+                [SEARCH_CONFIG, list(article_ids)],
             )
 
     def rebuild(self, connection):
         with connection.cursor() as cursor:
-            cursor.execute(self.UPDATE_SQL, [SEARCH_CONFIG])
+            cursor.execute(self.INDEX_SQL.format(articles=""), [SEARCH_CONFIG])
 
     def remove(self, connection, article_ids):
-        """Nothing to do: the vector lives on the article row itself."""
+        """Nothing to do: deleting an article cascades to its search document."""
 
     @staticmethod
     def _query(text):
         return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
 
-    UPDATE_SQL = """
-        WITH config AS (SELECT %s::regconfig AS name)
-        UPDATE archive_article AS a SET search_vector =
-            setweight(to_tsvector(config.name, coalesce(a.title, '')), 'A')
-            || setweight(to_tsvector(config.name, concat_ws(' ', a.deck, a.summary,
-                (SELECT string_agg(concat_ws(' ', au.honorific, au.name), ' ')
-                   FROM archive_authorship s JOIN authors_author au ON au.id = s.author_id
-                  WHERE s.article_id = a.id),
-                (SELECT string_agg(concat_ws(' ', t.name, t.description), ' ')
-                   FROM archive_taggedtopic tt JOIN archive_topic t ON t.id = tt.tag_id
-                  WHERE tt.content_object_id = a.id))), 'B')
-            || setweight(to_tsvector(config.name, coalesce(a.body_html, '')), 'C')
-        FROM config
+    INDEX_SQL = """
+        WITH config AS (SELECT %s::regconfig AS name),
+        heads AS (
+            SELECT a.id, a.body_html,
+                setweight(to_tsvector(config.name, coalesce(a.title, '')), 'A')
+                || setweight(to_tsvector(config.name, concat_ws(' ', a.deck, a.summary,
+                    (SELECT string_agg(concat_ws(' ', au.honorific, au.name), ' ')
+                       FROM archive_authorship s JOIN authors_author au ON au.id = s.author_id
+                      WHERE s.article_id = a.id),
+                    (SELECT string_agg(concat_ws(' ', t.name, t.description), ' ')
+                       FROM archive_taggedtopic tt JOIN archive_topic t ON t.id = tt.tag_id
+                      WHERE tt.content_object_id = a.id))), 'B') AS head
+            FROM archive_article AS a, config {articles}
+        )
+        INSERT INTO archive_searchdocument (article_id, head, vector)
+        SELECT heads.id, heads.head,
+               heads.head || setweight(to_tsvector(config.name, coalesce(heads.body_html, '')), 'C')
+        FROM heads, config
+        ON CONFLICT (article_id) DO UPDATE SET head = EXCLUDED.head, vector = EXCLUDED.vector
     """
 
 
@@ -195,17 +227,33 @@ class SQLiteEngine:
         parsed = parse_web_search(text)
         if not parsed:
             return unranked(queryset.none())
-        weights = ", ".join(str(w) for w in FTS5_COLUMN_WEIGHTS)
         # The FTS table is joined, so bm25() comes from the one pass that finds the
         # matches. (A correlated subquery per row re-ran the match for every row:
         # quadratic, over a minute for a common word at 100,000 articles.) Django's
         # ORM has no join to a virtual table, hence extra().
         return queryset.extra(
-            select={"search_rank": f"-bm25({FTS_TABLE}, {weights})"},
+            select={"search_rank": FTS5_RANK},
             tables=[FTS_TABLE],
             where=[f"{FTS_TABLE}.rowid = archive_article.id", f"{FTS_TABLE} MATCH %s"],
             params=[to_fts5(parsed)],
         )
+
+    def scores(self, using, text, ranked):
+        """(article id, rank) of every article that matches, published or not.
+
+        The FTS table alone answers: joining the articles' wide rows to filter
+        them cost ten times the match itself for a common word.
+        """
+        parsed = parse_web_search(text)
+        if not parsed:
+            return []
+        rank = FTS5_RANK if ranked else "0.0"
+        with connections[using].cursor() as cursor:
+            cursor.execute(
+                f"SELECT rowid, {rank} FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",
+                [to_fts5(parsed)],
+            )
+            return cursor.fetchall()
 
     def snippets(self, articles, text):
         parsed = parse_web_search(text)
@@ -290,6 +338,12 @@ def index_articles(article_ids, using="default"):
     if article_ids:
         connection = connections[using]
         engine_for(connection).index(connection, sorted(article_ids))
+
+
+def match_scores(text, ranked=True, using="default"):
+    """(article id, rank) for every article matching `text`, drafts included: the
+    caller keeps only those it may show (the facet index holds published ones)."""
+    return engine_for(connections[using]).scores(using, clean_query(text), ranked)
 
 
 def remove_articles(article_ids, using="default"):

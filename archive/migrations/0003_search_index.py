@@ -3,9 +3,24 @@
 import django.contrib.postgres.search
 from django.db import migrations
 
-from archive.search import FTS_TABLE, FTS5_TOKENIZER, PostgresEngine, SEARCH_CONFIG
+from archive.search import FTS_TABLE, FTS5_TOKENIZER, SEARCH_CONFIG
 
 GIN_INDEX = "archive_article_search_gin"
+# The indexing SQL as it was at this migration (search.py has moved on: see 0010).
+UPDATE_SQL = """
+    WITH config AS (SELECT %s::regconfig AS name)
+    UPDATE archive_article AS a SET search_vector =
+        setweight(to_tsvector(config.name, coalesce(a.title, '')), 'A')
+        || setweight(to_tsvector(config.name, concat_ws(' ', a.deck, a.summary,
+            (SELECT string_agg(concat_ws(' ', au.honorific, au.name), ' ')
+               FROM archive_authorship s JOIN authors_author au ON au.id = s.author_id
+              WHERE s.article_id = a.id),
+            (SELECT string_agg(concat_ws(' ', t.name, t.description), ' ')
+               FROM archive_taggedtopic tt JOIN archive_topic t ON t.id = tt.tag_id
+              WHERE tt.content_object_id = a.id))), 'B')
+        || setweight(to_tsvector(config.name, coalesce(a.body_html, '')), 'C')
+    FROM config
+"""
 
 
 def create_index(apps, schema_editor):
@@ -14,7 +29,7 @@ def create_index(apps, schema_editor):
         schema_editor.execute(
             f"CREATE INDEX IF NOT EXISTS {GIN_INDEX} ON archive_article USING gin (search_vector)"
         )
-        schema_editor.execute(PostgresEngine.UPDATE_SQL, [SEARCH_CONFIG])
+        schema_editor.execute(UPDATE_SQL, [SEARCH_CONFIG])
     elif connection.vendor == "sqlite":
         schema_editor.execute(
             f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} "

@@ -6,7 +6,8 @@ from django.db import migrations, models
 
 def create_version(apps, schema_editor):
     ContentVersion = apps.get_model("archive", "ContentVersion")
-    ContentVersion.objects.using(schema_editor.connection.alias).create()
+    # bulk_create sends no post_save: the receivers use the current model, not this one.
+    ContentVersion.objects.using(schema_editor.connection.alias).bulk_create([ContentVersion()])
 
 
 class Migration(migrations.Migration):
