@@ -12,7 +12,6 @@ import hashlib
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import BadRequest, ObjectDoesNotExist
-from django.db.models import Count, Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -24,7 +23,7 @@ from authors.models import Author, Institution
 
 from .facets import FacetedSearch, filter_articles
 from .forms import SearchForm
-from .models import Article, Series, Theme, Topic
+from .models import Article, ContentVersion, Series, Theme, Topic
 
 FEED_SIZE = 50
 
@@ -86,16 +85,7 @@ class ArticleFeed(Feed):
             obj = self.get_object(request, *args, **kwargs)
         except ObjectDoesNotExist as missing:
             raise Http404("Feed object does not exist.") from missing
-        # Separate maxima, not Max(Greatest(...)): each is read from an index.
-        freshness = self.articles(obj).aggregate(
-            modified=Max("modified_at"), published=Max("published_at"), count=Count("pk")
-        )
-        latest = max(filter(None, [freshness["modified"], freshness["published"]]), default=None)
-        fingerprint = (
-            f"{type(self).__name__}|{request.get_full_path()}|{latest}|{freshness['count']}"
-        )
-        etag = quote_etag(hashlib.sha256(fingerprint.encode()).hexdigest()[:32])
-        last_modified = int(latest.timestamp()) if latest else None
+        etag, last_modified = self.freshness(obj)
         not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
         if not_modified is not None:
             return not_modified
@@ -107,9 +97,27 @@ class ArticleFeed(Feed):
             response.headers["Last-Modified"] = http_date(last_modified)
         return response
 
+    def freshness(self, obj):
+        """(ETag, Last-Modified) of the feed, from two small queries, not from the feed.
+
+        The items' ids and times change when an article enters, leaves or is edited;
+        the content version when anything else a feed shows does (an author's name,
+        a topic). Counting every article of a listing cost 140 ms at 100,000.
+        """
+        version = ContentVersion.objects.order_by("pk").values_list("token", "changed_at").first()
+        token, changed_at = version or (None, None)
+        keys = list(self.latest(obj).values_list("pk", "modified_at", "published_at")[:FEED_SIZE])
+        fingerprint = f"{type(self).__name__}|{self.request.get_full_path()}|{token}|{keys}"
+        etag = quote_etag(hashlib.sha256(fingerprint.encode()).hexdigest()[:32])
+        times = [changed_at, *(time for _, *times in keys for time in times)]
+        latest = max(filter(None, times), default=None)
+        return etag, int(latest.timestamp()) if latest else None
+
+    def latest(self, obj):
+        return self.articles(obj).order_by("-published_at", "-pk")
+
     def items(self, obj):
-        articles = self.articles(obj).with_bylines().with_topics()
-        return articles.order_by("-published_at", "-pk")[:FEED_SIZE]
+        return self.latest(obj).with_bylines().with_topics()[:FEED_SIZE]
 
     def title(self, obj):
         return f"{self.heading(obj)} · {settings.ARCHIVE_NAME}"

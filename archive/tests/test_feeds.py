@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from archive.tests.factories import ArticleFactory, SeriesFactory, ThemeFactory, TopicFactory
+from authors.models import Author
 from authors.tests.factories import AffiliationFactory, AuthorFactory, InstitutionFactory
 
 pytestmark = pytest.mark.django_db
@@ -118,6 +119,16 @@ def test_a_conditional_get_answers_304_until_something_is_published(client, list
     fresh = client.get("/feed/", headers={"if-none-match": etag})
     assert fresh.status_code == 200
     assert b"Fresh analysis" in fresh.content
+
+
+def test_renaming_an_author_refreshes_the_feeds_that_name_them(client, listing):
+    etag = client.get("/feed/").headers["ETag"]
+    author = Author.objects.get(slug="vivek-mishra")
+    author.name = "Vivek K. Mishra"
+    author.save()
+    fresh = client.get("/feed/", headers={"if-none-match": etag})
+    assert fresh.status_code == 200
+    assert "Vivek K. Mishra" in fresh.content.decode()
 
 
 def test_a_scheduled_article_enters_the_feed_when_its_time_comes(client, time_machine):
