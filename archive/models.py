@@ -387,6 +387,27 @@ class Article(models.Model):
                 authorship.position = position
                 authorship.save(update_fields=["position"])
 
+    def series_neighbours(self):
+        """The (previous, next) published articles in this one's series, in one query.
+
+        None for either end, and no query at all for an article in no series.
+        """
+        if not self.series_id or self.published_at is None:
+            return None, None
+        when = self.published_at
+        siblings = (
+            Article.objects.published()
+            .filter(series=self.series_id)
+            .only("slug", "title", "published_at", "series")
+        )
+        earlier = siblings.filter(published_at__lt=when).order_by("-published_at", "-pk")
+        later = siblings.filter(published_at__gt=when).order_by("published_at", "pk")
+        nearest = [models.Subquery(q.values("pk")[:1]) for q in (earlier, later)]
+        found = list(siblings.filter(pk__in=nearest))
+        previous = next((a for a in found if a.published_at < when), None)
+        following = next((a for a in found if a.published_at > when), None)
+        return previous, following
+
     def topic_list(self):
         """Topics with their themes, from `prefetch_related("topic_links__tag__theme")`.
 

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import BadRequest, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -64,18 +64,6 @@ def _bylines_with_affiliations():
     )
 
 
-def _series_neighbour(direction):
-    """A subquery for the previous (-1) or next (+1) published article in the series."""
-    neighbours = Article.objects.published().filter(series=OuterRef("series"))
-    if direction < 0:
-        neighbours = neighbours.filter(published_at__lt=OuterRef("published_at"))
-        neighbours = neighbours.order_by("-published_at", "-pk")
-    else:
-        neighbours = neighbours.filter(published_at__gt=OuterRef("published_at"))
-        neighbours = neighbours.order_by("published_at", "pk")
-    return neighbours
-
-
 @require_safe
 def home(request):
     articles = Article.objects.published().with_bylines()[:HOME_PAGE_SIZE]
@@ -100,17 +88,10 @@ def article_detail(request, slug):
     article keeps its URL with the public notice. Anyone else gets a 404 that
     does not confirm an unpublished article exists.
     """
-    previous, following = _series_neighbour(-1), _series_neighbour(+1)
     article = (
         Article.objects.select_related("article_type", "series")
         .with_topics()
-        .annotate(
-            previous_slug=Subquery(previous.values("slug")[:1]),
-            previous_title=Subquery(previous.values("title")[:1]),
-            next_slug=Subquery(following.values("slug")[:1]),
-            next_title=Subquery(following.values("title")[:1]),
-            has_corrections=Exists(Correction.objects.filter(article=OuterRef("pk"))),
-        )
+        .annotate(has_corrections=Exists(Correction.objects.filter(article=OuterRef("pk"))))
         .prefetch_related(_bylines_with_affiliations(), "regions")
         .filter(slug=slug)
         .first()
@@ -123,6 +104,7 @@ def article_detail(request, slug):
     if is_preview and not article.can_preview(request.user):
         raise Http404("No article at this address.")
     related = _related_articles(article)
+    previous, following = article.series_neighbours()
     url = request.build_absolute_uri(article.get_absolute_url())
     response = render(
         request,
@@ -132,6 +114,8 @@ def article_detail(request, slug):
             "is_preview": is_preview,
             "corrections": list(article.corrections.all()) if article.has_corrections else [],
             "related": related,
+            "previous": previous,
+            "next": following,
             "canonical_url": url,
             # Only what is published gets described to search engines and cited.
             "jsonld": None if is_preview else article_jsonld(article, request),
@@ -164,6 +148,7 @@ def _related_articles(article):
         .filter(pk__in=candidates)
         .annotate(shared_topics=Count("topic_links", filter=Q(topic_links__tag__in=topic_ids)))
         .select_related("article_type")
+        .only("slug", "title", "published_at", "article_type__name")
         .order_by("-shared_topics", "-published_at")[:RELATED_ARTICLES]
     )
 

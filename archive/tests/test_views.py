@@ -147,11 +147,26 @@ def test_the_article_page_runs_a_fixed_number_of_queries(client, django_assert_m
     authors = AuthorFactory.create_batch(4)
     for author in authors:
         AffiliationFactory.create_batch(3, author=author)
-    article = ArticleFactory(authors=authors, topics=TopicFactory.create_batch(5))
-    with django_assert_max_num_queries(6):
+    topics = TopicFactory.create_batch(5)
+    series = SeriesFactory()
+    for day in (1, 3):
+        ArticleFactory(
+            series=series,
+            topics=topics,
+            published_at=datetime.datetime(2024, 5, day, tzinfo=datetime.UTC),
+        )
+    article = ArticleFactory(
+        authors=authors,
+        topics=topics,
+        series=series,
+        published_at=datetime.datetime(2024, 5, 2, tzinfo=datetime.UTC),
+    )
+    with django_assert_max_num_queries(7):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     assert Authorship.objects.filter(article=article).count() == 4
+    assert response.context["previous"] and response.context["next"]
+    assert len(response.context["related"]) == 2
 
 
 def test_the_author_page_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
