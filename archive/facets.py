@@ -225,9 +225,9 @@ def _unique_pairs(docs, values):
     return keys >> 32, keys & 0xFFFFFFFF
 
 
-def _int_columns(rows, width, dtype=np.int64):
+def _int_columns(rows, width):
     """Rows of numbers as `width` numpy columns, without a Python object per value."""
-    flat = np.fromiter(chain.from_iterable(rows), dtype=dtype)
+    flat = np.fromiter(chain.from_iterable(rows), dtype=np.int64)
     return [flat[i::width] for i in range(width)]
 
 
@@ -510,9 +510,8 @@ class FacetedSearch:
         if not self.text:
             return np.ones(index.size, dtype=bool), None
         ranked = self.sort == "relevance"
-        rows = match_scores(self.text, ranked=ranked)
-        article_ids, ranks = _int_columns(rows, width=2, dtype=np.float64)
-        positions, present = index.locate(article_ids.astype(np.int64))
+        article_ids, ranks = match_scores(self.text, ranked=ranked)
+        positions, present = index.locate(article_ids)
         mask = np.zeros(index.size, dtype=bool)
         mask[positions] = True
         if not ranked:

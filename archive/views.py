@@ -28,6 +28,11 @@ from .models import (
 from .search import add_snippets
 
 PAGE_SIZE = 20
+# Facet values listed per facet (selected ones are always listed too). A page shows
+# eight and folds the rest away; more would be a long list few open, and rendering
+# a hundred per facet was the search page's largest cost.
+PAGE_FACET_VALUES = 30
+API_FACET_VALUES = 100
 HOME_PAGE_SIZE = 12
 RELATED_ARTICLES = 4
 RELATED_CANDIDATES = 300
@@ -197,14 +202,14 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
-def _run_search(request):
+def _run_search(request, facet_limit):
     """Shared by the search page and the JSON API: (context, status)."""
     form = SearchForm(request.GET)
     if not form.is_valid():
         return {"form": form, "error": form.error_message()}, 400
     data = form.cleaned_data
     search = FacetedSearch(data["q"], data["filters"], data["sort"])
-    facets = search.facets()
+    facets = search.facets(limit=facet_limit)
     paginator = Paginator(search.results(), PAGE_SIZE)
     try:
         page = page_or_404(paginator, data["page"])
@@ -229,13 +234,13 @@ def _run_search(request):
 
 @require_safe
 def search(request):
-    context, status = _run_search(request)
+    context, status = _run_search(request, facet_limit=PAGE_FACET_VALUES)
     return render(request, "archive/search.html", context, status=status)
 
 
 @require_safe
 def api_search(request):
-    context, status = _run_search(request)
+    context, status = _run_search(request, facet_limit=API_FACET_VALUES)
     if status != 200:
         return JsonResponse({"error": context["error"]}, status=status)
     page = context["page"]

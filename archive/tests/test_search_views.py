@@ -1,6 +1,9 @@
 """The search page and JSON API: the contract later work relies on."""
 
 import datetime
+import re
+from html import unescape
+from urllib.parse import parse_qsl
 
 import pytest
 from django.urls import reverse
@@ -188,6 +191,16 @@ def test_repeated_parameters_are_deduplicated(client, articles):
     data = client.get(API, {"topic": ["quad", "quad"]}).json()
     assert data["count"] == 1
     assert [v["value"] for v in data["facets"]["topic"] if v["selected"]] == ["quad"]
+
+
+def test_facet_links_toggle_their_value_and_keep_the_rest_of_the_search(client, articles):
+    page = client.get(SEARCH, {"q": "quad", "sort": "newest", "type": "viewpoint", "page": "1"})
+    hrefs = re.findall(r'class="facet-value[^"]*" href="\?([^"]+)"', page.content.decode())
+    links = {tuple(sorted(parse_qsl(unescape(href)))) for href in hrefs}
+    kept = [("q", "quad"), ("sort", "newest")]
+    assert tuple(sorted(kept)) in links  # the selected type, removed
+    assert tuple(sorted([*kept, ("type", "viewpoint"), ("region", "india")])) in links
+    assert all(("page", "1") not in link for link in links)
 
 
 def test_the_search_page_works_without_javascript_facets_are_links(client, articles):
