@@ -237,7 +237,7 @@ class FacetColumn:
 
     keys: list  # the value a URL names (a slug, or a year as text), by code
     labels: list
-    docs: np.ndarray  # document positions, one per (document, value) pair...
+    docs: np.ndarray  # document positions, one per (document, value) pair, ascending...
     codes: np.ndarray  # ...and the value's code
     display_rank: np.ndarray  # by code: years newest first, others by label
 
@@ -245,12 +245,19 @@ class FacetColumn:
     def code_of(self):
         return {key: code for code, key in enumerate(self.keys)}
 
+    @cached_property
+    def _by_value(self):
+        """The documents grouped by value, and where each value's group starts."""
+        order = np.argsort(self.codes, kind="stable")
+        starts = np.searchsorted(self.codes[order], np.arange(len(self.keys) + 1))
+        return self.docs[order], starts
+
     def having(self, keys, size):
         """A mask of the documents that carry any of these values."""
-        codes = [self.code_of[key] for key in keys if key in self.code_of]
+        docs, starts = self._by_value
         mask = np.zeros(size, dtype=bool)
-        if codes:
-            mask[self.docs[np.isin(self.codes, codes)]] = True
+        for code in (self.code_of[key] for key in keys if key in self.code_of):
+            mask[docs[starts[code] : starts[code + 1]]] = True
         return mask
 
     def counts(self, mask):
@@ -373,7 +380,14 @@ class FacetIndex:
             by_label = sorted(range(len(named)), key=lambda code: named[code].lower())
             display_rank = np.empty(len(named), dtype=np.int64)
             display_rank[by_label] = np.arange(len(named))
-        return FacetColumn(keys, named, docs.astype(np.int32), codes.astype(np.int32), display_rank)
+        by_doc = np.argsort(docs, kind="stable")  # counting then reads the masks in order
+        return FacetColumn(
+            keys,
+            named,
+            docs[by_doc].astype(np.int32),
+            codes[by_doc].astype(np.int32),
+            display_rank,
+        )
 
 
 def _column_of(rows, column, dtype=np.int64):
