@@ -43,6 +43,7 @@ from .models import (
 from .search import match_scores
 
 AUTHOR = Authorship.Role.AUTHOR
+CHUNK = 20_000  # rows fetched at a time while building the index
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ class ThemeFacet(Facet):
     def pairs(self, source):
         """An article is in a theme once, however many of its topics roll up to it."""
         docs, topics = source.topic_links
-        themes = source.topic_themes[topics]
+        themes = source.themes_of(topics)
         return _unique_pairs(docs[themes > 0], themes[themes > 0])
 
 
@@ -226,8 +227,12 @@ def _unique_pairs(docs, values):
 
 
 def _int_columns(rows, width):
-    """Rows of numbers as `width` numpy columns, without a Python object per value."""
-    flat = np.fromiter(chain.from_iterable(rows), dtype=np.int64)
+    """A query's rows of numbers as `width` numpy columns.
+
+    Streamed in chunks: holding 250,000 rows as Python tuples first would add tens
+    of megabytes to the worker's peak memory on every build.
+    """
+    flat = np.fromiter(chain.from_iterable(rows.iterator(chunk_size=CHUNK)), dtype=np.int64)
     return [flat[i::width] for i in range(width)]
 
 
@@ -314,15 +319,15 @@ class FacetIndex:
 
         The version is read before the data, so a change committed while building
         only makes the next request build again, never a stale index look fresh;
-        and the data is read in one snapshot, so the facets agree with each other.
+        and on PostgreSQL the data is read in one snapshot. (SQLite's transactions
+        here take the write lock, which would stall editors for the build.)
         """
         connection = connections[using]
-        if connection.in_atomic_block:
+        if connection.vendor != "postgresql" or connection.in_atomic_block:
             return cls._build(version, using)
         with transaction.atomic(using=using):
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             return cls._build(version, using)
 
     @classmethod
@@ -331,13 +336,15 @@ class FacetIndex:
         articles = Article.objects.using(using)
         published = articles.published()
         next_release = articles.scheduled().aggregate(first=Min("published_at"))["first"]
-        docs = list(
-            published.order_by("-published_at", "-pk").values_list(
-                "pk", "published_at", "article_type", Coalesce("series", 0)
-            )
+        rows = published.order_by("-published_at", "-pk").values_list(
+            "pk", "published_at", "article_type", Coalesce("series", 0)
+        )
+        docs = np.fromiter(
+            ((pk, when.timestamp(), *rest) for pk, when, *rest in rows.iterator(CHUNK)),
+            dtype=[("id", np.int64), ("time", float), ("type", np.int64), ("series", np.int64)],
         )
         valid_until = next_release or datetime.datetime.max.replace(tzinfo=datetime.UTC)
-        index = cls(_column_of(docs, 0), {}, version, built_at, valid_until)
+        index = cls(docs["id"].copy(), {}, version, built_at, valid_until)
         source = _IndexSource(index, published, docs)
         label_queries = [facet.all_labels().using(using) for facet in FACETS if not facet.numeric]
         labels = {facet.name: {} for facet in FACETS}
@@ -390,18 +397,14 @@ class FacetIndex:
         )
 
 
-def _column_of(rows, column, dtype=np.int64):
-    return np.fromiter((row[column] for row in rows), dtype=dtype, count=len(rows))
-
-
 class _IndexSource:
     """What the facets are read from while an index is built; each query runs once."""
 
     def __init__(self, index, published, docs):
         self.index, self.published, self.size = index, published, len(docs)
-        self.timestamps = np.fromiter((row[1].timestamp() for row in docs), float, len(docs))
-        self.types = _column_of(docs, 2)
-        self.series = _column_of(docs, 3)
+        self.timestamps = docs["time"].copy()
+        self.types = docs["type"].copy()
+        self.series = docs["series"].copy()
 
     def link(self, rows):
         """(positions, value ids) from (article id, value id) rows of published articles."""
@@ -428,12 +431,16 @@ class _IndexSource:
         return self.link(tagged.values_list("content_object", "tag"))
 
     @cached_property
-    def topic_themes(self):
-        """Theme id by topic id (0 for none)."""
-        topics, themes = _int_columns(Topic.objects.values_list("pk", Coalesce("theme", 0)), 2)
-        by_topic = np.zeros(topics.max() + 1 if len(topics) else 1, dtype=np.int64)
-        by_topic[topics] = themes
-        return by_topic
+    def _topic_themes(self):
+        return _int_columns(Topic.objects.order_by("pk").values_list("pk", Coalesce("theme", 0)), 2)
+
+    def themes_of(self, topic_ids):
+        """Each topic's theme id (0 for none, or for a topic deleted since its links were read)."""
+        topics, themes = self._topic_themes
+        if not len(topics):
+            return np.zeros(len(topic_ids), dtype=np.int64)
+        slots = np.searchsorted(topics, topic_ids).clip(0, len(topics) - 1)
+        return np.where(topics[slots] == topic_ids, themes[slots], 0)
 
     @cached_property
     def bylines(self):
