@@ -99,6 +99,11 @@ class TaggedTopic(TaggedItemBase):
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_topic")
         ]
+        indexes = [
+            # A topic's articles from the index alone: topic and theme pages, their
+            # counts and feeds, related articles.
+            models.Index(fields=["tag", "content_object"], name="taggedtopic_tag_article_idx"),
+        ]
 
 
 class Region(models.Model):

@@ -508,11 +508,18 @@ def evaluate_targets(result):
             return f"> {row['timeout']} s (timed out)"
         return " / ".join(f"{row[key]:.1f}" for key in keys) + " ms"
 
+    searches = [kinds[kind] for kind in SEARCH_KINDS]
+    if all("ms" in row for row in searches):
+        p50, p95 = mix_percentiles(searches)
+        mix = (f"{p50:.1f} / {p95:.1f} ms", p50 <= p50_max and p95 <= p95_max)
+    else:
+        mix = ("a kind timed out or failed", False)
+    targets.append((f"search across the mix: p50 ≤ {p50_max} ms, p95 ≤ {p95_max} ms", *mix))
     for kind in SEARCH_KINDS:
         row = kinds[kind]
         targets.append(
             (
-                f"search {kind}: p50 ≤ {p50_max} ms, p95 ≤ {p95_max} ms",
+                f"search {kind} alone: p50 ≤ {p50_max} ms, p95 ≤ {p95_max} ms",
                 measured(row, ["p50", "p95"]),
                 "p50" in row and row["p50"] <= p50_max and row["p95"] <= p95_max,
             )
@@ -579,7 +586,21 @@ def summarise(samples, elapsed):
         "p95": percentile(ms, 0.95),
         "p99": percentile(ms, 0.99),
         "rps": len(ms) / elapsed if elapsed else None,
+        "ms": ms,
     }
+
+
+def mix_percentiles(rows, shares=(0.5, 0.95)):
+    """Percentiles across the search mix, each kind weighing the same however fast it is."""
+    weighted = sorted((ms, 1 / len(row["ms"])) for row in rows for ms in row["ms"])
+    total, found, running = sum(w for _, w in weighted), [], 0.0
+    shares = list(shares)
+    for ms, weight in weighted:
+        running += weight
+        while shares and running >= shares[0] * total - 1e-9:
+            found.append(ms)
+            shares.pop(0)
+    return found
 
 
 def revision():
