@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="article",
             index=models.Index(
-                fields=["status", "published_at", "article_type", "series"],
+                fields=["status", "published_at", "id", "article_type", "series"],
                 name="article_facets_idx",
             ),
         ),
