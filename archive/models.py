@@ -294,8 +294,11 @@ class Article(models.Model):
             models.Index(
                 fields=["status", "published_at", "modified_at"], name="article_freshness_idx"
             ),
-            # The facet index's one pass over published articles, newest first, reads
-            # only this index (an index-only scan, no sort).
+            # The facet index's one pass over published articles reads only this index
+            # (on PostgreSQL an index-only scan; SQLite's indexes hold the id anyway).
+            # The id is not a key: sorted by it, the index would satisfy the archive's
+            # ordering, and SQLite without statistics would then drive an author's
+            # page from all 89,000 articles instead of from the author's bylines.
             models.Index(
                 fields=["status", "published_at", "id", "article_type", "series"],
                 name="article_facets_idx",

@@ -4,6 +4,14 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def analyze(apps, schema_editor):
+    """SQLite plans by statistics, and an index without any looks more selective than
+    it is: fresh from this migration, it drove an author's page from all 89,000
+    articles (190 ms) instead of from the author's bylines (1 ms)."""
+    if schema_editor.connection.vendor == "sqlite":
+        schema_editor.execute("ANALYZE archive_article")
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("archive", "0010_search_documents"),
@@ -19,4 +27,5 @@ class Migration(migrations.Migration):
                 name="article_facets_idx",
             ),
         ),
+        migrations.RunPython(analyze, migrations.RunPython.noop),
     ]
