@@ -598,10 +598,10 @@ class FacetedSearch:
         return self.index.ids[positions]
 
     def results(self, queryset=None):
-        """The results as a lazy sequence of articles (bylines prefetched by default)."""
+        """The results as a lazy sequence of articles (as cards show them by default)."""
         if queryset is None:
-            queryset = Article.objects.with_bylines()
-        return SearchResults(self.ordered_ids(), queryset.published())
+            queryset = Article.objects.for_cards()
+        return SearchResults(self.ordered_ids(), queryset.published().order_by())
 
     def facets(self, limit=100):
         """Every facet's counts, sorted for display and cut to `limit`, selections kept."""

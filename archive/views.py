@@ -71,7 +71,7 @@ def _bylines_with_affiliations():
 
 @require_safe
 def home(request):
-    articles = Article.objects.published().with_bylines()[:HOME_PAGE_SIZE]
+    articles = Article.objects.published().for_cards()[:HOME_PAGE_SIZE]
     return render(
         request,
         "archive/home.html",
@@ -310,7 +310,7 @@ def author_detail(request, slug):
         ),
         slug=slug,
     )
-    articles = Article.objects.published().by_author(author).with_bylines()
+    articles = Article.objects.published().by_author(author).for_cards()
     return render(
         request,
         "authors/author_detail.html",
@@ -333,7 +333,7 @@ def institution_detail(request, slug):
         {
             "institution": institution,
             "members": members,
-            "page": paginate(request, articles.with_bylines()),
+            "page": paginate(request, articles.for_cards()),
         },
     )
 
@@ -351,7 +351,7 @@ def _listing(obj, name, description, feed):
 @require_safe
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic.objects.select_related("theme"), slug=slug)
-    articles = Article.objects.published().in_topic(topic).with_bylines()
+    articles = Article.objects.published().in_topic(topic).for_cards()
     return render(
         request,
         "archive/topic_detail.html",
@@ -376,7 +376,7 @@ def theme_detail(request, slug):
         .filter(num_articles__gt=0)
         .order_by("-num_articles", "name")
     )
-    articles = published.in_theme(theme).with_bylines()
+    articles = published.in_theme(theme).for_cards()
     return render(
         request,
         "archive/theme_detail.html",
@@ -392,7 +392,7 @@ def theme_detail(request, slug):
 @require_safe
 def series_detail(request, slug):
     series = get_object_or_404(Series, slug=slug)
-    articles = Article.objects.published().in_series(series).with_bylines()
+    articles = Article.objects.published().in_series(series).for_cards()
     return render(
         request,
         "archive/series_detail.html",
