@@ -145,8 +145,9 @@ class PostgresEngine:
     def scores(self, using, text, ranked):
         """Every matching article's id and rank, published or not, as two arrays.
 
-        Aggregated into two arrays in the database: 80,000 rows are a hundred
-        milliseconds less to send and convert one by one.
+        They come back packed, 8 bytes an id and 4 a rank, in two values that numpy
+        reads as they are: as arrays or rows, parsing 80,000 of each cost more than
+        the database took to find and rank them.
         """
         if not parse_web_search(text):
             return no_scores()
@@ -155,11 +156,15 @@ class PostgresEngine:
         sql, params = rows.query.sql_with_params()
         with connections[using].cursor() as cursor:
             cursor.execute(
-                f"SELECT array_agg(m.article), array_agg(m.rank) FROM ({sql}) AS m(article, rank)",
+                "SELECT string_agg(int8send(m.article), ''), string_agg(float4send(m.rank::real), '')"
+                f" FROM ({sql}) AS m(article, rank)",
                 params,
             )
             ids, ranks = cursor.fetchone()
-        return np.array(ids or [], dtype=np.int64), np.array(ranks or [], dtype=np.float64)
+        return (
+            np.frombuffer(ids or b"", dtype=">i8").astype(np.int64),
+            np.frombuffer(ranks or b"", dtype=">f4").astype(np.float64),
+        )
 
     def _documents(self, text):
         from .models import SearchDocument
