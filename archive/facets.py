@@ -179,7 +179,8 @@ class RegionFacet(Facet):
         return Q(pk__in=links.values("article"))
 
     def pairs(self, source):
-        return source.link(Article.regions.through.objects.values_list("article", "region"))
+        links = Article.regions.through.objects.using(source.using)
+        return source.link(links.values_list("article", "region"))
 
 
 class YearFacet(Facet):
@@ -225,7 +226,7 @@ def _unique_pairs(docs, values):
     return keys >> 32, keys & 0xFFFFFFFF
 
 
-def _int_columns(rows, width, dtype=np.int64):
+def _columns(rows, width, dtype=np.int64):
     """A query's rows of numbers as `width` numpy columns.
 
     Converted a chunk at a time: holding 250,000 rows as Python tuples first would
@@ -361,10 +362,10 @@ class FacetIndex:
         docs = published.order_by("-published_at", "-pk").values_list(
             "pk", Epoch("published_at"), "article_type", Coalesce("series", 0)
         )
-        ids, times, types, series = _int_columns(docs, width=4, dtype=np.float64)
+        ids, times, types, series = _columns(docs, width=4, dtype=np.float64)
         valid_until = next_release or datetime.datetime.max.replace(tzinfo=datetime.UTC)
         index = cls(ids.astype(np.int64), {}, version, built_at, valid_until)
-        source = _IndexSource(index, times, types, series)
+        source = _IndexSource(index, using, times, types, series)
         label_queries = [facet.all_labels().using(using) for facet in FACETS if not facet.numeric]
         labels = {facet.name: {} for facet in FACETS}
         for name, pk, key, label in label_queries[0].union(*label_queries[1:], all=True):
@@ -419,8 +420,8 @@ class FacetIndex:
 class _IndexSource:
     """What the facets are read from while an index is built; each query runs once."""
 
-    def __init__(self, index, timestamps, types, series):
-        self.index, self.size = index, len(timestamps)
+    def __init__(self, index, using, timestamps, types, series):
+        self.index, self.using, self.size = index, using, len(timestamps)
         self.timestamps = timestamps
         self.types = types.astype(np.int64)
         self.series = series.astype(np.int64)
@@ -431,7 +432,7 @@ class _IndexSource:
         Rows of unpublished articles are dropped here, as the index does not hold
         them: cheaper than a join to the articles in each query.
         """
-        article_ids, value_ids = _int_columns(rows, width=2)
+        article_ids, value_ids = _columns(rows, width=2)
         positions, present = self.index.locate(article_ids)
         return positions, value_ids[present]
 
@@ -450,11 +451,12 @@ class _IndexSource:
 
     @cached_property
     def topic_links(self):
-        return self.link(TaggedTopic.objects.values_list("content_object", "tag"))
+        return self.link(TaggedTopic.objects.using(self.using).values_list("content_object", "tag"))
 
     @cached_property
     def _topic_themes(self):
-        return _int_columns(Topic.objects.order_by("pk").values_list("pk", Coalesce("theme", 0)), 2)
+        topics = Topic.objects.using(self.using).order_by("pk")
+        return _columns(topics.values_list("pk", Coalesce("theme", 0)), width=2)
 
     def themes_of(self, topic_ids):
         """Each topic's theme id (0 for none, or for a topic deleted since its links were read)."""
@@ -466,16 +468,20 @@ class _IndexSource:
 
     @cached_property
     def bylines(self):
-        authorships = Authorship.objects.filter(role=AUTHOR)
+        authorships = Authorship.objects.using(self.using).filter(role=AUTHOR)
         return self.link(authorships.values_list("article", "author"))
 
     @cached_property
     def affiliations(self):
         """(author, institution, first year, last year) arrays, sorted by author."""
-        rows = Affiliation.objects.order_by("author", "pk").values_list(
-            "author", "institution", Coalesce("start_year", 0), Coalesce("end_year", 9999)
+        rows = (
+            Affiliation.objects.using(self.using)
+            .order_by("author", "pk")
+            .values_list(
+                "author", "institution", Coalesce("start_year", 0), Coalesce("end_year", 9999)
+            )
         )
-        return _int_columns(rows, width=4)
+        return _columns(rows, width=4)
 
 
 @dataclass

@@ -156,7 +156,8 @@ class PostgresEngine:
         sql, params = rows.query.sql_with_params()
         with connections[using].cursor() as cursor:
             cursor.execute(
-                "SELECT string_agg(int8send(m.article), ''), string_agg(float4send(m.rank::real), '')"
+                "SELECT string_agg(int8send(m.article), ''),"
+                " string_agg(float4send(m.rank::real), '')"
                 f" FROM ({sql}) AS m(article, rank)",
                 params,
             )
