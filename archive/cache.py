@@ -25,7 +25,7 @@ from django.utils.http import parse_http_date_safe
 
 VERSION_KEY = "archive:content-version"
 NEXT_RELEASE_KEY = "archive:next-release"
-WATCHED_APPS = {"archive", "authors", "taggit"}
+WATCHED_APPS = {"archive", "authors", "taggit"}  # whose saves change what readers see
 
 
 def content_version():

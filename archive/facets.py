@@ -531,8 +531,6 @@ class SearchResults(Sequence):
 class FacetedSearch:
     """A reader's search: text, facet selections and sort, over published articles only."""
 
-    SORTS = ["relevance", "newest", "oldest"]
-
     def __init__(self, text="", filters=None, sort="newest"):
         self.text = text
         self.filters = {name: list(values) for name, values in (filters or {}).items() if values}

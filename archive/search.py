@@ -3,7 +3,9 @@
 `Article.objects.search(text)` works alike on PostgreSQL (a stored, weighted
 tsvector with a GIN index, queried with `websearch_to_tsquery`) and on SQLite
 (an FTS5 table ranked with bm25). Both accept the syntax readers know from web
-search: words, "exact phrases", `or`, and `-excluded` words.
+search: words, "exact phrases", `or`, and `-excluded` words. `match_scores(text)`
+is the same match and the same rank for every matching article at once, as
+arrays: what the search page's facet index (facets.py) works from.
 
 The index is kept current on every save of an article, its byline, its topics,
 an author or a topic (see `signals.py`); `manage.py rebuild_search_index`

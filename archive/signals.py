@@ -9,6 +9,7 @@ from django.dispatch import receiver
 
 from authors.models import Author
 
+from .cache import WATCHED_APPS
 from .models import Article, Authorship, ContentVersion, TaggedTopic, Topic
 from .search import index_articles, prune_index, remove_articles
 
@@ -63,9 +64,6 @@ def prune_search_index(sender, using, **kwargs):
     """`flush` (run between transactional tests too) empties tables without signals."""
     if sender.name == "archive":
         prune_index(using=using)
-
-
-WATCHED_APPS = {"archive", "authors", "taggit"}
 
 
 @receiver(post_save)
