@@ -51,6 +51,7 @@ from django.utils.text import slugify
 
 from authors.models import Affiliation, Author, Institution
 
+from . import publishing
 from .markup import count_words, reading_time_minutes
 from .models import (
     Article,
@@ -1467,7 +1468,7 @@ def import_view(model_admin, request):
     """
     if not (model_admin.has_add_permission(request) and model_admin.has_change_permission(request)):
         raise PermissionDenied
-    can_publish = request.user.has_perm("archive.publish_article")
+    can_publish = publishing.can_publish(request.user)
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,

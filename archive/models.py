@@ -377,14 +377,6 @@ class Article(models.Model):
             and self.published_at <= timezone.now()
         )
 
-    def can_preview(self, user):
-        """Editors preview anything; contributors their own articles. Nobody else."""
-        if not (user.is_active and user.is_staff):
-            return False
-        if user.has_perm("archive.publish_article"):
-            return True
-        return user.has_perm("archive.change_article") and self.created_by_id == user.pk
-
     def refresh_updated_at(self):
         """The public "updated" date follows the latest correction."""
         latest = self.corrections.aggregate(latest=models.Max("published_on"))["latest"]

@@ -25,6 +25,7 @@ from .models import (
     Theme,
     Topic,
 )
+from .publishing import can_preview
 from .search import add_snippets
 
 PAGE_SIZE = 20
@@ -106,7 +107,7 @@ def article_detail(request, slug):
     if article.is_gone:
         return render(request, "archive/article_gone.html", {"article": article}, status=410)
     is_preview = not article.is_published
-    if is_preview and not article.can_preview(request.user):
+    if is_preview and not can_preview(request.user, article):
         raise Http404("No article at this address.")
     related = _related_articles(article)
     previous, following = article.series_neighbours()

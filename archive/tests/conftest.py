@@ -1,18 +1,26 @@
 import pytest
-from django.contrib.auth.models import Group
+
+from archive.tests.factories import user_in_group
 
 
 @pytest.fixture
 def editor(django_user_model):
     """A staff user whose only rights come from the Editors group the migration made."""
-    user = django_user_model.objects.create_user("editor", password="a-long-password-1")
-    user.is_staff = True
-    user.save()
-    user.groups.add(Group.objects.get(name="Editors"))
-    return user
+    return user_in_group("Editors", "editor")
 
 
 @pytest.fixture
 def editor_client(client, editor):
     client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def contributor(django_user_model):
+    return user_in_group("Contributors", "contributor")
+
+
+@pytest.fixture
+def contributor_client(client, contributor):
+    client.force_login(contributor)
     return client

@@ -1,6 +1,8 @@
 import datetime
 
 import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -86,3 +88,10 @@ class AuthorshipFactory(factory.django.DjangoModelFactory):
     article = factory.SubFactory(ArticleFactory)
     author = factory.SubFactory(AuthorFactory)
     position = 1
+
+
+def user_in_group(group, username, password="a-long-password-1"):
+    """A staff user whose only rights come from one of the role groups the migrations made."""
+    user = get_user_model().objects.create_user(username, password=password, is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    return user

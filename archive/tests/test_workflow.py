@@ -3,13 +3,12 @@
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
 from archive.models import Article, Correction
-from archive.tests.factories import ArticleFactory, ArticleTypeFactory
+from archive.tests.factories import ArticleFactory, ArticleTypeFactory, user_in_group
 from archive.tests.test_admin import article_form
 
 pytestmark = pytest.mark.django_db
@@ -20,25 +19,6 @@ CHANGELIST_URL = reverse("admin:archive_article_changelist")
 
 def change_url(article):
     return reverse("admin:archive_article_change", args=[article.pk])
-
-
-def user_in(django_user_model, group, username):
-    user = django_user_model.objects.create_user(username, password="a-long-password-1")
-    user.is_staff = True
-    user.save()
-    user.groups.add(Group.objects.get(name=group))
-    return user
-
-
-@pytest.fixture
-def contributor(django_user_model):
-    return user_in(django_user_model, "Contributors", "contributor")
-
-
-@pytest.fixture
-def contributor_client(client, contributor):
-    client.force_login(contributor)
-    return client
 
 
 def editing(article, **changes):
@@ -117,7 +97,7 @@ def test_editors_edit_anything_but_only_administrators_manage_users(
     assert client.post(change_url(draft), editing(draft, title="Edited")).status_code == 302
     assert client.get(reverse("admin:auth_user_changelist")).status_code == 403
 
-    admin_user = user_in(django_user_model, "Administrators", "administrator")
+    admin_user = user_in_group("Administrators", "administrator")
     client.force_login(admin_user)
     assert client.get(reverse("admin:auth_user_changelist")).status_code == 200
     assert client.get(change_url(draft)).status_code == 200

@@ -1,30 +1,19 @@
+"""The article admin: the change form, the list and its actions, history and the importer.
+
+Who may do what is asked of `archive.publishing`, never decided here.
+"""
+
 import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
 from django.urls import path
-from django.utils import timezone
 from reversion_compare.admin import CompareVersionAdmin
 
-from .importers import import_view
-from .models import (
-    Article,
-    ArticleType,
-    Authorship,
-    Correction,
-    Region,
-    Series,
-    Theme,
-    Topic,
-    VocabularyAlias,
-)
-
-
-def is_editor(request):
-    """Editors publish and edit anything; contributors only their own drafts."""
-    return request.user.has_perm("archive.publish_article")
+from .. import publishing
+from ..importers import import_view
+from ..models import Article, Authorship, Correction, Theme, Topic
 
 
 class AuthorshipInline(admin.TabularInline):
@@ -180,21 +169,26 @@ class ArticleAdmin(CompareVersionAdmin):
 
     def get_queryset(self, request):
         articles = super().get_queryset(request).prefetch_related("authorships__author")
-        return articles if is_editor(request) else articles.filter(created_by=request.user)
+        return publishing.visible_articles(request.user, articles)
+
+    def has_view_permission(self, request, obj=None):
+        return publishing.may(request.user, "view", obj) or self.has_change_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return publishing.may(request.user, "add")
 
     def has_change_permission(self, request, obj=None):
         """Contributors edit their own drafts; once submitted for review, editors take over."""
-        if not super().has_change_permission(request, obj):
-            return False
-        if obj is None or is_editor(request):
-            return True
-        return obj.created_by_id == request.user.pk and obj.status == Article.Status.DRAFT
+        return publishing.may(request.user, "change", obj)
 
     def has_delete_permission(self, request, obj=None):
-        return is_editor(request) and super().has_delete_permission(request, obj)
+        return publishing.may(request.user, "delete", obj)
+
+    def has_publish_permission(self, request):
+        return publishing.can_publish(request.user)
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
-        if db_field.name == "status" and not is_editor(request):
+        if db_field.name == "status" and not publishing.can_publish(request.user):
             kwargs["choices"] = [
                 (Article.Status.DRAFT, "Draft"),
                 (Article.Status.REVIEW, "Submit for review"),
@@ -204,10 +198,7 @@ class ArticleAdmin(CompareVersionAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
-        if not is_editor(request) and obj.status not in (
-            Article.Status.DRAFT,
-            Article.Status.REVIEW,
-        ):
+        if obj.status not in publishing.settable_statuses(request.user):
             raise PermissionDenied("Only editors publish, withdraw or retract articles.")
         super().save_model(request, obj, form, change)
 
@@ -241,20 +232,14 @@ class ArticleAdmin(CompareVersionAdmin):
         super().save_related(request, form, formsets, change)
         form.instance.renumber_authorships()
 
-    def has_publish_permission(self, request):
-        return request.user.has_perm("archive.publish_article")
-
     @admin.action(description="Publish selected articles", permissions=["publish"])
     def publish(self, request, queryset):
         """Publish now, or at the publication time already set (which may schedule)."""
         count = 0
         for article in queryset.exclude(status=Article.Status.PUBLISHED):
-            with reversion.create_revision():
-                article.status = Article.Status.PUBLISHED
-                article.published_at = article.published_at or timezone.now()
-                article.save()
-                reversion.set_user(request.user)
-                reversion.set_comment("Published from the article list.")
+            publishing.publish_article(
+                article=article, user=request.user, comment="Published from the article list."
+            )
             count += 1
         self.message_user(request, f"Published {count} article(s).", messages.SUCCESS)
 
@@ -264,92 +249,8 @@ class ArticleAdmin(CompareVersionAdmin):
     def unpublish(self, request, queryset):
         count = 0
         for article in queryset.filter(status=Article.Status.PUBLISHED):
-            with reversion.create_revision():
-                article.status = Article.Status.DRAFT
-                article.save()
-                reversion.set_user(request.user)
-                reversion.set_comment("Unpublished from the article list.")
+            publishing.unpublish_article(
+                article=article, user=request.user, comment="Unpublished from the article list."
+            )
             count += 1
         self.message_user(request, f"Returned {count} article(s) to draft.", messages.SUCCESS)
-
-
-class ArticleCountAdmin(admin.ModelAdmin):
-    """Shows how many articles use each value, so editors see what is safe to merge."""
-
-    article_relation = "articles"
-    ordering = ["name"]  # Meta.ordering does not survive the GROUP BY of the count.
-    list_display = ["name", "slug", "article_count"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(num_articles=Count(self.article_relation, distinct=True))
-        )
-
-    @admin.display(description="Articles", ordering="num_articles")
-    def article_count(self, obj):
-        return obj.num_articles
-
-
-@admin.register(ArticleType)
-class ArticleTypeAdmin(ArticleCountAdmin):
-    list_display = ["name", "plural_name", "slug", "article_count"]
-
-
-@admin.register(Series)
-class SeriesAdmin(ArticleCountAdmin):
-    pass
-
-
-class VocabularyAliasInline(admin.TabularInline):
-    """Acronyms and other spellings the importer recognises (see archive/importers.py)."""
-
-    model = VocabularyAlias
-    fields = ["text"]
-    extra = 1
-    verbose_name = "alias"
-    verbose_name_plural = "Aliases (other ways the text may write it)"
-
-
-@admin.register(Region)
-class RegionAdmin(ArticleCountAdmin):
-    list_display = ["name", "kind", "iso_code", "article_count"]
-    list_filter = ["kind"]
-    inlines = [VocabularyAliasInline]
-
-
-class TopicInline(admin.TabularInline):
-    model = Topic
-    fields = ["name", "slug", "description"]
-    prepopulated_fields = {"slug": ["name"]}
-    extra = 0
-
-
-@admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "position", "topic_count"]
-    list_editable = ["position"]
-    ordering = ["position", "name"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
-    inlines = [TopicInline, VocabularyAliasInline]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(num_topics=Count("topics"))
-
-    @admin.display(description="Topics", ordering="num_topics")
-    def topic_count(self, theme):
-        return theme.num_topics
-
-
-@admin.register(Topic)
-class TopicAdmin(ArticleCountAdmin):
-    article_relation = "tagged_articles"
-    list_display = ["name", "theme", "slug", "article_count"]
-    list_filter = ["theme"]
-    list_select_related = ["theme"]
-    search_fields = ["name", "description", "aliases__text"]
-    inlines = [VocabularyAliasInline]
