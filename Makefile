@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format install migrate sample browser clean
+.PHONY: run test lint format install migrate sample browser clean serve
 
 $(BIN)/python:
 	@$(PYTHON) -c "import sys; sys.exit(sys.version_info < (3, 11))" || { echo "Python 3.11 or newer is required: make PYTHON=/path/to/python3.11"; exit 1; }
@@ -61,3 +61,10 @@ BENCH_SECONDS ?= 15
 .PHONY: bench
 bench: install
 	$(BIN)/python -m bench.run --db $(BENCH_DB) --articles $(BENCH_ARTICLES) --seconds $(BENCH_SECONDS)
+
+## Production server: gunicorn (gunicorn.conf.py) with compressed, hashed static files.
+## Needs SECRET_KEY and ALLOWED_HOSTS; HOST, PORT, WEB_CONCURRENCY... (README "Running in production").
+serve: install
+	@DEBUG=0 $(BIN)/gunicorn -c gunicorn.conf.py --check-config
+	DEBUG=0 $(BIN)/python manage.py collectstatic --noinput -v0
+	DEBUG=0 exec $(BIN)/gunicorn -c gunicorn.conf.py

@@ -198,3 +198,17 @@ TAGGIT_CASE_INSENSITIVE = True
 # the repository's contact addresses, which Identify must give.
 OAI_REPOSITORY_DOMAIN = os.environ.get("OAI_REPOSITORY_DOMAIN", "")
 OAI_ADMIN_EMAILS = env_list("OAI_ADMIN_EMAILS")
+
+# --- Production serving (gunicorn.conf.py, README "Running in production") ---------------
+# Health probes are answered ahead of the host check and the https redirect, for the names
+# and plain-http addresses a load balancer uses (config/health.py).
+MIDDLEWARE.insert(0, "config.health.HealthCheckMiddleware")
+# A database outage answers a friendly 503 with Retry-After, never a 500 (config/outage.py).
+MIDDLEWARE.insert(1, "config.outage.DatabaseOutageMiddleware")
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+OUTAGE_RETRY_AFTER_SECONDS = int(os.environ.get("OUTAGE_RETRY_AFTER_SECONDS", "5"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A server that does not answer fails the request in seconds, not at the worker timeout.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "3"))
+    )

@@ -1,8 +1,11 @@
 """Error pages that tell the reader what went wrong, never a bare status code."""
 
+import sys
+
 from django.shortcuts import render
 
 from archive.views import PageOutOfRange
+from config.outage import is_outage, outage_response
 
 
 def bad_request(request, exception):
@@ -16,4 +19,8 @@ def page_not_found(request, exception):
 
 
 def server_error(request):
+    """An error in a middleware lands here; a lost database is still an outage, not a bug."""
+    exception = sys.exc_info()[1]
+    if is_outage(exception):
+        return outage_response(request, exception)
     return render(request, "500.html", status=500)

@@ -1,0 +1,63 @@
+"""Liveness and readiness probes for a load balancer or an orchestrator.
+
+Answered by the first middleware, before the host check, the https redirect, sessions and
+the page cache: a probe addressed to a node's own IP over plain http must get the state of
+the node, not a 400 or a 301. Only these two exact paths are answered so; nothing else
+escapes ALLOWED_HOSTS. Neither writes to the database.
+"""
+
+import json
+
+from django.core.cache import cache
+from django.db import connections
+from django.http import HttpResponse
+
+PROBES = {"/healthz", "/readyz"}
+
+
+def _database_state():
+    connection = connections["default"]
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        connection.close()  # the next request opens a fresh connection
+        return "unavailable"
+    return "ok"
+
+
+def _cache_state():
+    try:
+        cache.get("archive:readiness-probe")
+    except Exception:
+        return "unavailable"
+    return "ok"
+
+
+def probe_response(request, checks):
+    healthy = all(state == "ok" for state in checks.values())
+    body = {"status": "ok" if healthy else "unavailable", "checks": checks}
+    response = HttpResponse(
+        b"" if request.method == "HEAD" else json.dumps(body).encode(),
+        content_type="application/json",
+        status=200 if healthy else 503,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class HealthCheckMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info not in PROBES:
+            return self.get_response(request)
+        if request.method not in ("GET", "HEAD"):
+            response = HttpResponse(status=405)
+            response["Allow"] = "GET, HEAD"
+            return response
+        if request.path_info == "/healthz":
+            return probe_response(request, {"process": "ok"})
+        return probe_response(request, {"database": _database_state(), "cache": _cache_state()})
