@@ -12,8 +12,8 @@ from django.urls import path
 from reversion_compare.admin import CompareVersionAdmin
 
 from .. import publishing
-from ..importers import import_view
 from ..models import Article, Authorship, Correction, Theme, Topic
+from .importing import import_view
 
 
 class AuthorshipInline(admin.TabularInline):

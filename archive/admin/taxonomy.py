@@ -38,7 +38,7 @@ class SeriesAdmin(ArticleCountAdmin):
 
 
 class VocabularyAliasInline(admin.TabularInline):
-    """Acronyms and other spellings the importer recognises (see archive/importers.py)."""
+    """Acronyms and other spellings the importer recognises (archive.importing.vocabulary)."""
 
     model = VocabularyAlias
     fields = ["text"]

@@ -1,11 +1,14 @@
 """`manage.py import_articles FILE_OR_DIR... [--dry-run] [--publish] [--series SLUG] [--type SLUG]`.
 
-All the rules live in archive/importers.py; this only maps options and errors.
+All the rules live in the archive.importing package; this only maps options and errors.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
-from archive.importers import DumpError, format_report, import_dumps, read_paths
+from archive.importing.decode import read_paths
+from archive.importing.errors import DumpError
+from archive.importing.report import format_report
+from archive.importing.service import import_dumps
 
 
 class Command(BaseCommand):
@@ -36,7 +39,7 @@ class Command(BaseCommand):
     def handle(self, *args, paths, dry_run, publish, series, article_type, **options):
         try:
             results = import_dumps(
-                read_paths(paths),
+                documents=read_paths(paths),
                 publish=publish,
                 series_slug=series,
                 type_slug=article_type,

@@ -1,0 +1,166 @@
+"""Author notes: dated affiliations from "The author is a Fellow at X, City. ..."."""
+
+import re
+
+from .parsed import ParsedAffiliation
+
+_ABBREVIATION = re.compile(r"(?:\b(?:Dr|Prof|Mr|Mrs|Ms|St|Jr|Sr|No|Vol|Lt|Gen|Col)|\b[A-Z])\.$")
+_NOTE_SENTENCE = re.compile(
+    r"^(?P<subject>.+?)\s+(?P<verb>is|are|has been|have been|serves as|was|were|had been|"
+    r"served as)\s+(?:(?:also|currently|presently|formerly|previously|now)\s+)*"
+    r"(?:(?:an?|the)\s+)?(?P<rest>.+)$"
+)
+_PAST_VERBS = {"was", "were", "had been", "served as"}
+_ROLE_PLACE = re.compile(r"\s+(?:at|with)\s+(?:the\s+)?")
+_YEAR_RANGE = re.compile(
+    r"(?:,?\s*(?:for|during|in|from|between)\s+(?:the\s+)?(?:academic\s+)?(?:years?\s+)?|\s*\()?"
+    r"(?P<start>(?:19|20)\d{2})\s*(?:-|–|—|/|to|and|until)\s*(?P<end>(?:19|20)?\d{2})\)?\s*$"
+)
+_SINCE_YEAR = re.compile(r",?\s*(?:since|from)\s+(?P<start>(?:19|20)\d{2})\s*$")
+_IN_YEAR = re.compile(r",?\s*(?:in|during)\s+(?:the\s+year\s+)?(?P<year>(?:19|20)\d{2})\s*$")
+_PARENTHESIS = re.compile(r"\s*\(([^()]*)\)")
+_INSTITUTION_WORDS = {
+    "university", "institute", "institution", "council", "centre", "center", "college",
+    "school", "foundation", "academy", "society", "observatory", "forum", "trust",
+    "commission", "ministry", "department", "agency", "bank", "organisation",
+    "organization", "programme", "program", "laboratory", "office", "network",
+    "initiative", "studies", "affairs", "research", "fund", "association", "embassy",
+    "parliament", "government", "museum", "library", "faculty", "division", "court",
+}  # fmt: skip
+_DEPARTMENT = re.compile(
+    r"^(?:department|dept\.?|school|faculty|division|programme|program)\s+(?:of|for|in)\b", re.I
+)
+_ACADEMIC_ROLE_OF = re.compile(
+    r"^(?P<role>(?:(?:assistant|associate|visiting|adjunct|full)\s+)?(?:professor|lecturer|"
+    r"reader))\s+(?:of|in)\s+(?P<department>.+)$",
+    re.I,
+)
+
+
+def _sentences(text):
+    pieces = re.split(r"(?<=[.!?])\s+(?=[A-Z])", text)
+    sentences = []
+    for piece in pieces:
+        if sentences and _ABBREVIATION.search(sentences[-1]):
+            sentences[-1] += " " + piece
+        else:
+            sentences.append(piece)
+    return [s.strip() for s in sentences if s.strip()]
+
+
+def _is_place(part):
+    words = part.split()
+    return (
+        0 < len(words) <= 3
+        and all(w[:1].isupper() for w in words)
+        and not any(w.lower().strip(".") in _INSTITUTION_WORDS for w in words)
+        and not re.search(r"\d", part)
+    )
+
+
+def parse_place(text):
+    """Institution, department, short name, city and country from "X, Y, City"."""
+    short_name = ""
+    for inner in _PARENTHESIS.findall(text):
+        if re.fullmatch(r"[A-Z][A-Za-z&]{1,11}", inner) and inner.upper() == inner:
+            short_name = inner
+    text = _PARENTHESIS.sub("", text)
+    text = re.sub(r"\s*&\s+and\s+|\s+and\s+&\s*", " and ", text)
+    parts = [re.sub(r"^the\s+", "", p.strip(), flags=re.I) for p in text.split(",")]
+    parts = [p for p in parts if p]
+    places = []
+    while len(parts) > 1 and len(places) < 2 and _is_place(parts[-1]):
+        places.insert(0, parts.pop())
+    city, country = [*places, "", ""][:2]
+    departments = [p for p in parts if _DEPARTMENT.match(p)]
+    if len(departments) == len(parts):
+        departments = []
+    institution = ", ".join(p for p in parts if p not in departments)
+    return {
+        "institution": institution,
+        "department": ", ".join(departments),
+        "short_name": short_name,
+        "city": city,
+        "country": country,
+    }
+
+
+def _subject_author(subject, authors, current):
+    subject = subject.strip()
+    if re.fullmatch(r"(?:the\s+authors?|he|she|they)", subject, re.I):
+        return current
+    for index, author in enumerate(authors):
+        surname = author.name.split()[-1]
+        if re.search(rf"\b{re.escape(surname)}\b", subject):
+            return index
+    return None
+
+
+def split_years(place):
+    """(place, start year, end year) from "X, City (2017-19)", "X since 2015", "X in 2016"."""
+    if years := _YEAR_RANGE.search(place):
+        start = int(years.group("start"))
+        end_text = years.group("end")
+        end = int(end_text) if len(end_text) == 4 else int(str(start)[:2] + end_text)
+        return place[: years.start()], start, end
+    if since := _SINCE_YEAR.search(place):
+        return place[: since.start()], int(since.group("start")), None
+    if single := _IN_YEAR.search(place):
+        year = int(single.group("year"))
+        return place[: single.start()], year, year
+    return place, None, None
+
+
+def parse_author_note(note, authors):
+    """Affiliations from "The author is a Research Fellow at X, City. He was ... 2015-2016."
+
+    Returns (affiliations, warnings). A past position without years is reported, not
+    imported: with no end year the archive would show it as current.
+    """
+    affiliations, warnings, current = [], [], 0
+    if not authors:
+        return [], ["an author note but no byline: affiliations not imported"]
+    for sentence in _sentences(note):
+        sentence = sentence.rstrip(".").strip()
+        match = _NOTE_SENTENCE.match(sentence)
+        if not match:
+            continue
+        index = _subject_author(match.group("subject"), authors, current)
+        if index is None:
+            continue
+        current = index
+        rest = match.group("rest")
+        split = _ROLE_PLACE.split(rest, maxsplit=1)
+        if len(split) != 2:
+            continue
+        role, place = (s.strip() for s in split)
+        place, start, end = split_years(place)
+        past = match.group("verb") in _PAST_VERBS
+        if past and end is None:
+            warnings.append(f"past position without years not imported: “{sentence}”")
+            continue
+        department = ""
+        if "," in role:
+            role, department = (s.strip() for s in role.split(",", 1))
+        elif academic := _ACADEMIC_ROLE_OF.match(role):
+            role, department = academic.group("role"), academic.group("department")
+        found = parse_place(place)
+        if not found["institution"]:
+            continue
+        if found["department"]:
+            department = ", ".join(d for d in (department, found["department"]) if d)
+        affiliations.append(
+            ParsedAffiliation(
+                author_index=index,
+                role=role[:1].upper() + role[1:],
+                institution=found["institution"],
+                department=department,
+                short_name=found["short_name"],
+                city=found["city"],
+                country=found["country"],
+                start_year=start,
+                end_year=end,
+                current=not past,
+            )
+        )
+    return affiliations, warnings

@@ -1,0 +1,191 @@
+"""The header: title, kicker, deck, byline and date lines above the body."""
+
+import re
+
+import dateparser
+
+from .furniture import FURNITURE, READING_TIME, VIEWS
+from .parsed import ParsedAuthor
+
+MAX_TITLE_WORDS = 30
+MAX_HEADER_TEXT_LINES = 4
+
+_YEAR = re.compile(r"\b(?:1[89]|20)\d{2}\b")
+_DATE_PREFIX = re.compile(r"^(?:published|posted|date|dated)(?:\s+on)?\s*:?\s*", re.I)
+_UPDATED = re.compile(r"^(?:last\s+)?(?:updated|modified)\b", re.I)
+_DATE_SETTINGS = {
+    "STRICT_PARSING": True,
+    "RETURN_AS_TIMEZONE_AWARE": False,
+    # The archive writes en-GB: an all-numeric 03/04/2020 is the 3rd of April.
+    "DATE_ORDER": "DMY",
+}
+
+HONORIFICS = {
+    "dr": "Dr.",
+    "prof": "Prof.",
+    "professor": "Prof.",
+    "mr": "Mr.",
+    "mrs": "Mrs.",
+    "ms": "Ms.",
+    "mx": "Mx.",
+    "amb": "Amb.",
+    "ambassador": "Amb.",
+    "gen": "Gen.",
+    "lt gen": "Lt Gen.",
+    "maj gen": "Maj Gen.",
+    "brig": "Brig.",
+    "col": "Col.",
+    "cdr": "Cdr.",
+    "capt": "Capt.",
+    "adm": "Adm.",
+    "vice adm": "Vice Adm.",
+    "rear adm": "Rear Adm.",
+    "hon": "Hon.",
+    "rev": "Rev.",
+    "sir": "Sir",
+    "dame": "Dame",
+    "shri": "Shri",
+    "smt": "Smt.",
+}
+_HONORIFIC_WORDS = "|".join(
+    re.escape(h).replace(r"\ ", r"\.?\s+") for h in sorted(HONORIFICS, key=len, reverse=True)
+)
+_HONORIFIC = re.compile(rf"^(?P<h>(?:(?:{_HONORIFIC_WORDS})\.?\s+)+)", re.I)
+_NAME_PARTICLES = {
+    "al", "bin", "da", "de", "den", "der", "di", "du", "el", "la", "le", "van", "von",
+}  # fmt: skip
+_NAME_TOKEN = re.compile(r"^(?:[A-Z][\w'’\-]*\.?|[A-Z]\.(?:[A-Z]\.)*)$")
+SMALL_WORDS = {
+    "a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "nor", "of",
+    "on", "or", "per", "the", "to", "up", "via", "vs", "with",
+}  # fmt: skip
+
+
+def parse_date(text):
+    """A publication date in any format editors paste, via dateparser; None otherwise."""
+    text = _DATE_PREFIX.sub("", text.strip())
+    if len(text) > 40 or not _YEAR.search(text):
+        return None
+    parsed = dateparser.parse(text, languages=["en"], settings=_DATE_SETTINGS)
+    return parsed.date() if parsed else None
+
+
+def _split_honorific(name):
+    match = _HONORIFIC.match(name)
+    if not match:
+        return "", name
+    parts = [p for p in re.split(r"\.?\s+", match.group("h").strip().rstrip(".")) if p]
+    honorifics, index = [], 0
+    while index < len(parts):
+        two = f"{parts[index]} {parts[index + 1]}".lower() if index + 1 < len(parts) else ""
+        if two in HONORIFICS:
+            honorifics.append(HONORIFICS[two])
+            index += 2
+        else:
+            honorifics.append(HONORIFICS[parts[index].lower()])
+            index += 1
+    return " ".join(honorifics), name[match.end() :].strip()
+
+
+def parse_byline(text):
+    """Authors in a byline ("Dr. A", "A and B", "By A, B and C"), or None if it is not one.
+
+    Strict on purpose: every name must look like a name, so a short title or a kicker
+    such as "UPSC International relation" is not taken for a byline.
+    """
+    text = text.strip()
+    prefixed = bool(re.match(r"^by\s+", text, re.I))
+    text = re.sub(r"^by\s+", "", text, flags=re.I)
+    if not text or len(text) > 150 or re.search(r"\d|[:;!?()]", text):
+        return None
+    authors = []
+    for part in re.split(r"\s*,\s*(?:and\s+)?|\s+(?:and|&)\s+", text):
+        honorific, name = _split_honorific(part.strip())
+        tokens = name.split()
+        if not tokens or len(tokens) > 5:
+            return None
+        if not all(_NAME_TOKEN.match(t) or t.lower() in _NAME_PARTICLES for t in tokens):
+            return None
+        if not _NAME_TOKEN.match(tokens[-1]):
+            return None
+        if len(tokens) < 2 and not (honorific or prefixed):
+            return None
+        authors.append(ParsedAuthor(honorific, name))
+    return authors or None
+
+
+def _is_prose(text):
+    words = len(text.split())
+    return words > MAX_TITLE_WORDS or (words >= 16 and text.endswith((".", "”", '"')))
+
+
+def _header_kind(text):
+    if READING_TIME.match(text):
+        return "reading_time"
+    if VIEWS.match(text) or FURNITURE.match(text) or _UPDATED.match(text):
+        return "meta"
+    if parse_date(text):
+        return "date"
+    return "text"
+
+
+def split_header(lines):
+    """The header's non-empty lines, classified, and the index where the body starts.
+
+    The header ends at the first line of prose or, once the date has been seen, at the
+    first line that is not a date, byline or page counter. Without a date or byline to
+    mark its end, only the first line (the title) is header.
+    """
+    header, text_lines, seen_date, body_start = [], 0, False, len(lines)
+    for index, line in enumerate(lines):
+        if not line.text:
+            continue
+        kind = _header_kind(line.text)
+        if kind == "text":
+            text_lines += 1
+            if (
+                _is_prose(line.text)
+                or (seen_date and not parse_byline(line.text))
+                or text_lines > MAX_HEADER_TEXT_LINES
+            ):
+                body_start = index
+                break
+        header.append((line, kind))
+        seen_date = seen_date or kind == "date"
+    marked = any(kind == "date" for _, kind in header) or any(
+        kind == "text" and parse_byline(line.text) for line, kind in header[1:]
+    )
+    if not marked:
+        first_text = next((i for i, (_, kind) in enumerate(header) if kind == "text"), None)
+        if first_text is not None:
+            keep = header[: first_text + 1]
+            body_start = lines.index(keep[-1][0]) + 1
+            header = keep
+    return header, body_start
+
+
+def _is_title_cased(text):
+    words = [w for w in text.split() if w[:1].isalpha() and w.lower() not in SMALL_WORDS]
+    return bool(words) and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+
+
+def is_kicker(texts, cards):
+    """Is the first header line a category label above the title ("UPSC International...")?
+
+    It is if a series card in the dump names it as its category, or if it is short and
+    the next line is longer and title-cased: a sentence-case second line is a deck.
+    """
+    if len(texts) < 2 or len(texts[0].text.split()) > 5 or parse_byline(texts[1].text):
+        return False
+    first, second = texts[0].text, texts[1].text
+    if any(card.category.casefold() == first.casefold() for card in cards):
+        return True
+    return len(second.split()) > len(first.split()) and _is_title_cased(second)
+
+
+def describe(text):
+    if parse_date(text):
+        return "a date"
+    if _is_prose(text):
+        return f"body text ({len(text.split())} words)"
+    return f"“{text[:60]}”"

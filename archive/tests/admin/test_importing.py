@@ -1,0 +1,125 @@
+"""The admin upload page: preview, confirm, permissions."""
+
+import pytest
+from django.core import signing
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from archive.admin.importing import PAYLOAD_SALT
+from archive.importing.errors import Document
+from archive.importing.service import import_dumps
+from archive.models import (
+    Article,
+)
+from archive.tests.factories import (
+    ArticleTypeFactory,
+    SeriesFactory,
+    TopicFactory,
+)
+from archive.tests.importing.dumps import (
+    make_dump,
+)
+from authors.models import Institution
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def types():
+    for name in ["Analysis", "Viewpoint", "Explainer", "Commentary"]:
+        ArticleTypeFactory(name=name)
+
+
+def upload(client, *files, **fields):
+    return client.post(
+        reverse("admin:archive_article_import"),
+        {"files": [SimpleUploadedFile(name, content) for name, content in files], **fields},
+    )
+
+
+def test_the_article_list_links_to_the_import_page(editor_client):
+    response = editor_client.get(reverse("admin:archive_article_changelist"))
+    assert reverse("admin:archive_article_import") in response.content.decode()
+
+
+def test_the_admin_upload_previews_then_saves_on_confirmation(editor_client, types):
+    note = "The author is a Fellow at Gateway House, Mumbai."
+    response = upload(editor_client, ("a.txt", make_dump(note=note).encode()))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Nothing has been saved yet" in page
+    assert "Quad Ministers Chart a Course in Tokyo" in page and "Gateway House" in page
+    assert Article.objects.count() == 0 and Institution.objects.count() == 0
+
+    response = editor_client.post(
+        reverse("admin:archive_article_import"), {"payload": response.context["payload"]}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:archive_article_changelist")
+    article = Article.objects.get()
+    assert article.status == Article.Status.DRAFT
+    assert article.byline_names() == ["Dr. Asha Rao"]
+
+
+def test_the_admin_upload_can_publish_and_set_the_series(editor_client, types):
+    series = SeriesFactory(name="Quad Watch")
+    response = upload(
+        editor_client, ("a.txt", make_dump().encode()), publish="on", series=series.slug
+    )
+    editor_client.post(
+        reverse("admin:archive_article_import"), {"payload": response.context["payload"]}
+    )
+    article = Article.objects.get()
+    assert (article.status, article.series) == (Article.Status.PUBLISHED, series)
+
+
+def test_a_bad_upload_is_shown_with_its_file_and_line(editor_client, types):
+    response = upload(
+        editor_client, ("good.txt", make_dump().encode()), ("bad.txt", "Caf\u00e9".encode("cp1252"))
+    )
+    assert "bad.txt:1: not UTF-8" in response.content.decode()
+    assert "payload" not in response.context
+    assert Article.objects.count() == 0
+
+
+def test_a_tampered_confirmation_saves_nothing(editor_client, types):
+    response = upload(editor_client, ("a.txt", make_dump().encode()))
+    payload = signing.loads(response.context["payload"], salt=PAYLOAD_SALT)
+    forged = signing.dumps(payload, salt="something else", compress=True)
+    response = editor_client.post(reverse("admin:archive_article_import"), {"payload": forged})
+    assert response.status_code == 302
+    assert Article.objects.count() == 0
+
+
+def test_the_import_page_needs_the_right_to_add_articles(client, django_user_model):
+    user = django_user_model.objects.create_user("reader", password="a-long-password-1")
+    user.is_staff = True
+    user.save()
+    client.force_login(user)
+    assert client.get(reverse("admin:archive_article_import")).status_code == 403
+
+
+def test_aliases_are_edited_on_the_topic_page(admin_client):
+    topic = TopicFactory(name="COMCASA")
+    url = reverse("admin:archive_topic_change", args=[topic.pk])
+    page = admin_client.get(url).content.decode()
+    assert "Aliases" in page
+    data = {
+        "name": topic.name,
+        "slug": topic.slug,
+        "theme": topic.theme_id,
+        "description": "",
+        "aliases-TOTAL_FORMS": "1",
+        "aliases-INITIAL_FORMS": "0",
+        "aliases-MIN_NUM_FORMS": "0",
+        "aliases-MAX_NUM_FORMS": "1000",
+        "aliases-0-text": "Communications Compatibility and Security Agreement",
+    }
+    assert admin_client.post(url, data).status_code == 302
+    assert topic.aliases.get().text == "Communications Compatibility and Security Agreement"
+
+
+def test_articles_imported_in_the_admin_belong_to_the_importing_user(types, django_user_model):
+    user = django_user_model.objects.create_user("importer", password="a-long-password-1")
+    import_dumps(documents=[Document("quad.txt", make_dump().encode())], created_by=user)
+    assert Article.objects.get().created_by == user
