@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db.models import Count
-from reversion_compare.admin import CompareVersionAdmin
+
+from archive.admin.history import GuardedVersionAdmin
 
 from .models import Affiliation, Author, Institution
 
@@ -13,7 +14,7 @@ class AffiliationInline(admin.TabularInline):
 
 
 @admin.register(Author)
-class AuthorAdmin(CompareVersionAdmin):
+class AuthorAdmin(GuardedVersionAdmin):
     list_display = ["name", "honorific", "orcid", "current_affiliations", "article_count"]
     search_fields = ["name", "orcid", "affiliations__institution__name"]
     ordering = ["name"]

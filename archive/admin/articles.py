@@ -9,11 +9,13 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import path
-from reversion_compare.admin import CompareVersionAdmin
 
 from .. import publishing
 from ..models import Article, Authorship, Correction, Theme, Topic
+from .history import GuardedVersionAdmin
 from .importing import import_view
+
+PUBLISHING_FIELDS = ["status", "published_at", "notice"]
 
 
 class AuthorshipInline(admin.TabularInline):
@@ -127,7 +129,7 @@ class CorrectionInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(CompareVersionAdmin):
+class ArticleAdmin(GuardedVersionAdmin):
     form = ArticleAdminForm
     list_display = ["title", "state", "article_type", "series", "byline", "published_at"]
     list_filter = [StateListFilter, "article_type", "series", ThemeListFilter, "language"]
@@ -186,6 +188,24 @@ class ArticleAdmin(CompareVersionAdmin):
 
     def has_publish_permission(self, request):
         return publishing.can_publish(request.user)
+
+    def has_revert_permission(self, request, obj=None):
+        return publishing.can_revert(request.user, obj)
+
+    def has_recover_permission(self, request):
+        return publishing.can_recover(request.user)
+
+    def revert_initial(self, request, current):
+        """Reverting restores the text; whether it is live stays as it is unless changed.
+
+        Otherwise loading the revision before a retraction would offer to publish the
+        retracted article again, one click from "Save".
+        """
+        return {field: getattr(current, field) for field in PUBLISHING_FIELDS}
+
+    def recover_initial(self, request, version):
+        """A recovered article comes back as a draft; an editor publishes it on purpose."""
+        return {"status": Article.Status.DRAFT}
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "status" and not publishing.can_publish(request.user):
