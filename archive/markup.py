@@ -52,5 +52,9 @@ def count_words(text):
 
 def reading_time_minutes(text):
     """Minutes an average reader needs, never less than one for a non-empty body."""
-    words = count_words(text)
+    return minutes_to_read(count_words(text))
+
+
+def minutes_to_read(words):
+    """Reading time for a word count already known (the corpus generator sums its blocks')."""
     return max(1, math.ceil(words / WORDS_PER_MINUTE)) if words else 0

@@ -10,17 +10,22 @@ from reversion import register as register_revisions
 ORCID_PATTERN = r"^[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]$"
 
 
+def orcid_check_digit(digits):
+    """The ISO 7064 11,2 check character of an ORCID iD's first fifteen digits."""
+    total = 0
+    for digit in digits:
+        total = (total + int(digit)) * 2
+    remainder = (12 - total % 11) % 11
+    return "X" if remainder == 10 else str(remainder)
+
+
 def validate_orcid_checksum(value):
-    """Reject an ORCID iD whose last character is not its ISO 7064 11,2 check digit.
+    """Reject an ORCID iD whose last character is not its check digit.
 
     A mistyped iD would otherwise link readers to somebody else's record.
     """
     digits = value.replace("-", "")
-    total = 0
-    for digit in digits[:-1]:
-        total = (total + int(digit)) * 2
-    remainder = (12 - total % 11) % 11
-    expected = "X" if remainder == 10 else str(remainder)
+    expected = orcid_check_digit(digits[:-1])
     if digits[-1] != expected:
         raise ValidationError(
             "%(value)s is not a valid ORCID iD: its check digit should be %(expected)s.",

@@ -3,15 +3,17 @@
 `bench/run.py` starts gunicorn with these. The site's own settings are untouched;
 only what a loopback benchmark cannot have (TLS redirects, a collectstatic manifest)
 is relaxed, and the page cache is off: the numbers are the site's work.
-BENCH_COUNT_QUERIES=1 adds the query-counting middleware.
+BENCH_COUNT_QUERIES=1 adds the query-counting middleware. The `bench` app (its
+`generate_corpus` command empties the archive) is installed here, never on the site.
 """
 
 import os
 
 from config.settings import *  # noqa: F403
-from config.settings import MIDDLEWARE, STORAGES
+from config.settings import INSTALLED_APPS, MIDDLEWARE, STORAGES
 
 DEBUG = False
+INSTALLED_APPS = [*INSTALLED_APPS, "bench"]
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 SECURE_SSL_REDIRECT = False
 SECURE_HSTS_SECONDS = 0

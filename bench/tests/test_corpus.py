@@ -3,7 +3,9 @@
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.test import override_settings
 
 from archive.markup import count_words, reading_time_minutes, render_markdown
 from archive.models import Article, Topic
@@ -11,18 +13,22 @@ from authors.models import Author
 
 pytestmark = pytest.mark.django_db
 
+# The command belongs to the benchmark's app, which bench.settings installs.
+WITH_BENCH = [*settings.INSTALLED_APPS, "bench"]
 
-def generate(seed=1, clear=True):
-    call_command(
-        "generate_corpus",
-        articles=120,
-        authors=10,
-        topics=12,
-        seed=seed,
-        clear=clear,
-        stdout=StringIO(),
-        stderr=StringIO(),
-    )
+
+def generate(seed=1, clear=True, installed_apps=WITH_BENCH):
+    with override_settings(INSTALLED_APPS=installed_apps):
+        call_command(
+            "generate_corpus",
+            articles=120,
+            authors=10,
+            topics=12,
+            seed=seed,
+            clear=clear,
+            stdout=StringIO(),
+            stderr=StringIO(),
+        )
 
 
 def snapshot():
@@ -83,3 +89,9 @@ def test_it_refuses_a_non_empty_archive_without_clear():
     generate()
     with pytest.raises(CommandError, match="not empty"):
         generate(clear=False)
+
+
+def test_the_site_itself_cannot_run_it():
+    """A command that empties the archive is not installed on the production site."""
+    with pytest.raises(CommandError, match="Unknown command"):
+        generate(installed_apps=settings.INSTALLED_APPS)
