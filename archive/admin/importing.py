@@ -92,17 +92,17 @@ def import_view(model_admin, request):
         can_publish=can_publish,
     )
     if form.is_valid():
-        context.update(_preview(form))
+        context.update(_preview(form, request.user))
     context["form"] = form
     return TemplateResponse(request, "admin/archive/article/import.html", context)
 
 
-def _preview(form):
+def _preview(form, user):
     """A dry run of the uploaded files: the report rows and the signed payload to confirm."""
     documents = [Document(f.name, f.read()) for f in form.cleaned_data["files"]]
     options = form.import_options()
     try:
-        results = import_dumps(documents=documents, dry_run=True, **options)
+        results = import_dumps(documents=documents, dry_run=True, user=user, **options)
     except DumpError as error:
         for problem in error.problems:
             form.add_error("files", str(problem))
@@ -131,7 +131,7 @@ def _confirm(model_admin, request, can_publish):
         raise PermissionDenied
     documents = [Document(name, base64.b64decode(data)) for name, data in payload["files"]]
     try:
-        results = import_dumps(documents=documents, created_by=request.user, **payload["options"])
+        results = import_dumps(documents=documents, user=request.user, **payload["options"])
     except DumpError as error:
         for problem in error.problems:
             model_admin.message_user(request, str(problem), messages.ERROR)

@@ -15,12 +15,15 @@ Rules that are guesses rather than facts, so that editors know what to check:
 
 from dataclasses import dataclass, field
 
+import reversion
 from django.conf import settings
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.text import slugify
 
+from archive import publishing
 from archive.models import Article, ArticleType, Authorship, Series
 from authors.models import Affiliation, Author, Institution
 
@@ -61,9 +64,9 @@ class ImportResult:
 class ImportRun:
     """One run: options, the vocabulary and the institutions, shared across its files."""
 
-    def __init__(self, *, publish, series_slug, type_slug, created_by=None):
+    def __init__(self, *, publish, series_slug, type_slug, user=None):
         self.publish = publish
-        self.created_by = created_by
+        self.user = user
         self.vocabulary = Vocabulary()
         self.institutions = list(Institution.objects.all())
         self.forced_series = self._lookup(Series, series_slug, "--series") if series_slug else None
@@ -169,7 +172,25 @@ class ImportRun:
         return affiliation, status, institution_note
 
     def save(self, parsed):
-        """Create or update the article of one parsed dump; what was done, for the report."""
+        """Save one dump as one revision, logged under the user, so an editor can revert it."""
+        with reversion.create_revision(atomic=False):
+            result = self._save(parsed)
+            comment = f"{result.action.capitalize()} by the importer from {parsed.source}."
+            reversion.set_comment(comment)
+            if self.user is not None:
+                reversion.set_user(self.user)
+        if self.user is not None:
+            flag = ADDITION if result.action == "created" else CHANGE
+            LogEntry.objects.log_actions(
+                self.user.pk,
+                [result.article],
+                flag,
+                change_message=comment,
+                single_object=True,
+            )
+        return result
+
+    def _save(self, parsed):
         article_type, type_reason = self._article_type(parsed)
         series, series_note = self._series(parsed)
         article, action = self._save_article(parsed, article_type, series)
@@ -195,10 +216,9 @@ class ImportRun:
             or Article.objects.filter(redirects__old_slug=parsed.slug).first()
         )
         action = "updated" if article else "created"
+        check_may_import(self.user, parsed, article, publish=self.publish)
         if article is None:
-            article = Article(
-                slug=parsed.slug, status=Article.Status.DRAFT, created_by=self.created_by
-            )
+            article = Article(slug=parsed.slug, status=Article.Status.DRAFT, created_by=self.user)
         article.title = parsed.title
         article.body = parsed.body
         article.article_type = article_type
@@ -238,6 +258,29 @@ class ImportRun:
         return authors
 
 
+def check_may_import(user, parsed, article, *, publish):
+    """Refuse, naming the file, an import the user could not make in the change form.
+
+    A contributor may create drafts and update their own drafts; changing anyone else's
+    article, or a published one, or publishing, is an editor's decision.
+    """
+    if user is None:
+        return
+    if publish and not publishing.can_publish(user):
+        reason = "only an editor may publish"
+    elif article is None and not publishing.may(user, "add"):
+        reason = "you may not add articles"
+    elif article is not None and not publishing.can_change_article(user, article):
+        state = article.get_status_display().lower()
+        reason = (
+            f"it would update “{article.title}” ({state}), which you may not change: "
+            "ask an editor to import it"
+        )
+    else:
+        return
+    raise DumpError.at(parsed.source, parsed.title_line, f"not imported: {reason}")
+
+
 def parse_documents(documents):
     """Parse every document first, so one bad file stops the run before anything is saved."""
     parsed, problems, slugs = [], [], {}
@@ -259,17 +302,19 @@ def parse_documents(documents):
 
 
 def import_dumps(
-    *, documents, publish=False, series_slug="", type_slug="", dry_run=False, created_by=None
+    *, documents, publish=False, series_slug="", type_slug="", dry_run=False, user=None
 ):
     """Parse and save every document in one transaction; a dry run rolls it back.
 
     A dry run goes through exactly the same saving code, so what it reports (new or
-    existing authors, created or updated articles) is what a real run would do.
+    existing authors, created or updated articles, refusals) is what a real run would do.
+    `user` is who acts: the permission table decides what they may create or update, and
+    history records them. The command passes none: whoever runs it administers the site.
     """
     parsed = parse_documents(documents)
     with transaction.atomic():
         importer = ImportRun(
-            publish=publish, series_slug=series_slug, type_slug=type_slug, created_by=created_by
+            publish=publish, series_slug=series_slug, type_slug=type_slug, user=user
         )
         results = [importer.save(article) for article in parsed]
         if dry_run:

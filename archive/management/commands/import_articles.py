@@ -1,8 +1,10 @@
-"""`manage.py import_articles FILE_OR_DIR... [--dry-run] [--publish] [--series SLUG] [--type SLUG]`.
+"""`manage.py import_articles FILE_OR_DIR... [--dry-run] [--publish] [--series SLUG] [--type SLUG]
+[--user USERNAME]`.
 
 All the rules live in the archive.importing package; this only maps options and errors.
 """
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from archive.importing.decode import read_paths
@@ -35,8 +37,20 @@ class Command(BaseCommand):
             dest="article_type",
             help="Give every article this type instead of inferring it.",
         )
+        parser.add_argument(
+            "--user",
+            metavar="USERNAME",
+            default="",
+            help="Import as this user: their rights apply, and history names them.",
+        )
 
-    def handle(self, *args, paths, dry_run, publish, series, article_type, **options):
+    def handle(self, *args, paths, dry_run, publish, series, article_type, user, **options):
+        acting = None
+        if user:
+            acting = get_user_model().objects.filter(**{get_user_model().USERNAME_FIELD: user})
+            acting = acting.first()
+            if acting is None:
+                raise CommandError(f"Nothing was imported: no user “{user}”.")
         try:
             results = import_dumps(
                 documents=read_paths(paths),
@@ -44,6 +58,7 @@ class Command(BaseCommand):
                 series_slug=series,
                 type_slug=article_type,
                 dry_run=dry_run,
+                user=acting,
             )
         except DumpError as error:
             raise CommandError(f"Nothing was imported.\n{error}") from error

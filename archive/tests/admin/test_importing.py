@@ -1,22 +1,26 @@
 """The admin upload page: preview, confirm, permissions."""
 
 import pytest
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from reversion.models import Version
 
 from archive.admin.importing import PAYLOAD_SALT
-from archive.importing.errors import Document
+from archive.importing.errors import Document, DumpError
 from archive.importing.service import import_dumps
 from archive.models import (
     Article,
 )
 from archive.tests.factories import (
+    ArticleFactory,
     ArticleTypeFactory,
     SeriesFactory,
     TopicFactory,
 )
 from archive.tests.importing.dumps import (
+    BODY,
     make_dump,
 )
 from authors.models import Institution
@@ -119,7 +123,88 @@ def test_aliases_are_edited_on_the_topic_page(admin_client):
     assert topic.aliases.get().text == "Communications Compatibility and Security Agreement"
 
 
-def test_articles_imported_in_the_admin_belong_to_the_importing_user(types, django_user_model):
-    user = django_user_model.objects.create_user("importer", password="a-long-password-1")
-    import_dumps(documents=[Document("quad.txt", make_dump().encode())], created_by=user)
-    assert Article.objects.get().created_by == user
+def test_articles_imported_in_the_admin_belong_to_the_importing_user(types, contributor):
+    import_dumps(documents=[Document("quad.txt", make_dump().encode())], user=contributor)
+    assert Article.objects.get().created_by == contributor
+
+
+def test_a_user_without_the_right_to_add_articles_imports_nothing(types, django_user_model):
+    user = django_user_model.objects.create_user("reader", password="a-long-password-1")
+    with pytest.raises(DumpError, match=r"quad\.txt:1: not imported: you may not add articles"):
+        import_dumps(documents=[Document("quad.txt", make_dump().encode())], user=user)
+    assert Article.objects.count() == 0
+
+
+# ----------------------------------------------------------------------- who may import what
+
+
+def confirm(client, response):
+    return client.post(
+        reverse("admin:archive_article_import"), {"payload": response.context["payload"]}
+    )
+
+
+def test_a_contributor_cannot_overwrite_a_published_article(contributor_client, types):
+    published = ArticleFactory(
+        title="Quad Ministers Chart a Course in Tokyo",
+        slug="quad-ministers-chart-a-course-in-tokyo",
+        body="The published text.",
+    )
+    response = upload(contributor_client, ("quad.txt", make_dump().encode()))
+    page = response.content.decode()
+    assert "quad.txt:1: not imported" in page and "ask an editor" in page
+    assert "payload" not in response.context
+    published.refresh_from_db()
+    assert published.body == "The published text."
+
+
+def test_a_contributor_cannot_overwrite_someone_elses_draft(contributor_client, editor, types):
+    draft = ArticleFactory(
+        slug="quad-ministers-chart-a-course-in-tokyo",
+        status=Article.Status.DRAFT,
+        created_by=editor,
+        body="The editor's draft.",
+    )
+    response = upload(contributor_client, ("quad.txt", make_dump().encode()))
+    assert "quad.txt:1: not imported" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.body == "The editor's draft."
+
+
+def test_a_contributor_imports_and_reimports_their_own_draft(contributor_client, types):
+    confirm(contributor_client, upload(contributor_client, ("quad.txt", make_dump().encode())))
+    article = Article.objects.get()
+    assert article.status == Article.Status.DRAFT
+    changed = make_dump(body=BODY + "\nA third paragraph the author added later.\n")
+    response = upload(contributor_client, ("quad.txt", changed.encode()))
+    assert confirm(contributor_client, response).status_code == 302
+    assert "A third paragraph" in Article.objects.get(pk=article.pk).body
+
+
+def test_a_contributor_cannot_publish_through_the_service(contributor, types):
+    with pytest.raises(DumpError, match="only an editor may publish"):
+        import_dumps(
+            documents=[Document("quad.txt", make_dump().encode())], publish=True, user=contributor
+        )
+    assert Article.objects.count() == 0
+
+
+def test_an_import_is_in_the_history_with_its_user_and_an_editor_can_revert_it(
+    editor_client, editor, types
+):
+    confirm(editor_client, upload(editor_client, ("quad.txt", make_dump().encode())))
+    article = Article.objects.get()
+    changed = make_dump(body="An overwritten text that replaces the original body entirely.\n")
+    confirm(editor_client, upload(editor_client, ("quad.txt", changed.encode())))
+    versions = Version.objects.get_for_object(article)
+    assert versions.count() == 2
+    latest, first = versions[0], versions[1]
+    assert latest.revision.user == editor
+    assert "updated by the importer from quad.txt" in latest.revision.comment.lower()
+    entries = LogEntry.objects.filter(object_id=str(article.pk)).order_by("action_time")
+    assert [(e.user, e.action_flag) for e in entries] == [(editor, ADDITION), (editor, CHANGE)]
+    history = editor_client.get(reverse("admin:archive_article_history", args=[article.pk]))
+    assert "Updated by the importer from quad.txt" in history.content.decode()
+
+    first.revision.revert()
+    assert "Quad foreign ministers" in Article.objects.get(pk=article.pk).body

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core.management.base import CommandError
+from reversion.models import Version
 
 from archive.models import (
     Article,
@@ -207,3 +208,20 @@ def test_re_importing_after_an_editor_renamed_the_slug_updates_the_same_article(
     run_import(path)
     assert Article.objects.get().pk == article.pk
     assert Article.objects.get().slug == "quad-tokyo-2020"
+
+
+def test_the_command_records_who_imported_and_refuses_what_they_may_not_change(
+    tmp_path, types, contributor
+):
+    path = write(tmp_path, "quad.txt", make_dump())
+    run_import(path, "--user", "contributor")
+    article = Article.objects.get()
+    assert Version.objects.get_for_object(article).get().revision.user == contributor
+    article.status = Article.Status.PUBLISHED
+    article.save()
+    write(tmp_path, "quad.txt", make_dump(body="A replacement text for the published article.\n"))
+    with pytest.raises(CommandError, match=r"quad\.txt:1: not imported"):
+        run_import(path, "--user", "contributor")
+    assert "Quad foreign ministers" in Article.objects.get().body
+    with pytest.raises(CommandError, match="no user “nobody”"):
+        run_import(path, "--user", "nobody")
