@@ -8,6 +8,7 @@ Atom twin of any RSS feed class.
 """
 
 import hashlib
+import re
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -27,8 +28,32 @@ from .models import Article, ContentVersion, Series, Theme, Topic
 
 FEED_SIZE = 50
 
+# What XML 1.0 cannot carry: C0 controls but tab, newline and return; lone surrogates;
+# U+FFFE and U+FFFF. One such character in a title made the whole feed a 500.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
-class ArchiveRssFeed(Rss201rev2Feed):
+
+def xml_safe(value):
+    """`value` with what XML cannot carry removed, inside strings, lists and dicts."""
+    if isinstance(value, str):
+        return _NOT_XML.sub("", value)
+    if isinstance(value, (list, tuple)):
+        return type(value)(xml_safe(item) for item in value)
+    if isinstance(value, dict):
+        return {key: xml_safe(item) for key, item in value.items()}
+    return value
+
+
+class XmlSafeFeed:
+    """A feed generator that writes what is already stored, whatever it contains."""
+
+    def write(self, outfile, encoding):
+        self.feed = xml_safe(self.feed)
+        self.items = xml_safe(self.items)
+        super().write(outfile, encoding)
+
+
+class ArchiveRssFeed(XmlSafeFeed, Rss201rev2Feed):
     """RSS with the full body (`content:encoded`) and one `dc:creator` per author."""
 
     def rss_attributes(self):
@@ -45,7 +70,7 @@ class ArchiveRssFeed(Rss201rev2Feed):
         handler.addQuickElement("content:encoded", item["content_html"])
 
 
-class ArchiveAtomFeed(Atom1Feed):
+class ArchiveAtomFeed(XmlSafeFeed, Atom1Feed):
     """Atom with one `author` per author and the full body as `content`."""
 
     def add_item_elements(self, handler, item):

@@ -3,7 +3,8 @@ import re
 from django import forms
 
 from .facets import FACETS
-from .search import MAX_QUERY_LENGTH, clean_query
+from .numbers import ascii_whole_number
+from .search import MAX_QUERY_LENGTH, MAX_QUERY_TERMS, clean_query, normalise_query
 
 MAX_VALUES_PER_FACET = 20
 MAX_FILTER_VALUES = 50
@@ -13,10 +14,10 @@ SLUG = re.compile(r"^[-\w]{1,200}$")
 
 def parse_page_number(value):
     """A page number from a query string, or a ValidationError that says what one is."""
-    value = value or "1"
-    if not value.isdigit() or len(value) > MAX_PAGE_DIGITS or int(value) < 1:
-        raise forms.ValidationError("A page number is a whole number from 1 up.")
-    return int(value)
+    number = ascii_whole_number(value or "1", MAX_PAGE_DIGITS)
+    if number is None or number < 1:
+        raise forms.ValidationError("A page number is a whole number from 1 up, such as 2.")
+    return number
 
 
 class SearchForm(forms.Form):
@@ -35,10 +36,15 @@ class SearchForm(forms.Form):
     def clean_q(self):
         raw = self.cleaned_data["q"]
         text = clean_query(raw)
-        if len(" ".join(raw.replace("\x00", " ").split())) > MAX_QUERY_LENGTH:
+        if len(normalise_query(raw)) > MAX_QUERY_LENGTH:
             self.notes.append(
                 f"Your search was longer than {MAX_QUERY_LENGTH} characters; "
                 "only the beginning was used."
+            )
+        elif len(text) < len(normalise_query(raw)):
+            self.notes.append(
+                f"Your search had more than {MAX_QUERY_TERMS} words; only the first "
+                f"{MAX_QUERY_TERMS} were used."
             )
         return text
 
@@ -65,7 +71,7 @@ class SearchForm(forms.Form):
                 raise forms.ValidationError(
                     f"Choose at most {MAX_VALUES_PER_FACET} values for {facet.label.lower()}."
                 )
-            if facet.numeric and not all(v.isdigit() and len(v) == 4 for v in values):
+            if facet.numeric and not all(ascii_whole_number(v, 4) and len(v) == 4 for v in values):
                 raise forms.ValidationError("A year is a four-digit number, such as 2020.")
             if not facet.numeric and not all(SLUG.match(v) for v in values):
                 raise forms.ValidationError(

@@ -29,6 +29,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from .models import Article, Series, TaggedTopic, Theme
+from .numbers import ascii_whole_number
 
 PAGE_SIZE = 100
 
@@ -198,9 +199,10 @@ def article_pk(request, identifier):
     """The primary key an identifier names, or idDoesNotExist."""
     prefix = f"oai:{repository_domain(request)}:article:"
     local = identifier[len(prefix) :] if identifier.startswith(prefix) else ""
-    if not local.isascii() or not local.isdigit() or int(local) > LARGEST_PK:
+    pk = ascii_whole_number(local, len(str(LARGEST_PK)))
+    if pk is None or pk > LARGEST_PK:
         raise OAIError("idDoesNotExist", f"No record has the identifier {identifier!r}.")
-    return int(local)
+    return pk
 
 
 def harvestable():

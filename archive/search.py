@@ -40,13 +40,27 @@ SNIPPET_WORDS = 28
 SNIPPET_ELLIPSIS = "…"
 
 MAX_QUERY_LENGTH = 512
+# Terms (words, phrases, exclusions) a query may hold; later ones are dropped with a note.
+# Every engine has a limit on how deeply a query nests (SQLite's FTS5 overflowed its parser
+# stack at 98 exclusions), and no reader's search needs more.
+MAX_QUERY_TERMS = 32
+
+# Control characters (C0, DEL, C1) and the highlight markers: none belongs in a query.
+_NOT_QUERY_TEXT = {
+    **dict.fromkeys([*range(32), *range(127, 160)], " "),
+    ord(HIGHLIGHT_START): " ",
+    ord(HIGHLIGHT_STOP): " ",
+}
+
+
+def normalise_query(text):
+    """Reader input with control characters gone and whitespace collapsed, not shortened."""
+    return " ".join((text or "").translate(_NOT_QUERY_TEXT).split())
 
 
 def clean_query(text):
-    """Make any reader input safe to hand to an engine: no NULs, bounded length."""
-    text = (text or "").replace("\x00", " ")
-    text = "".join(ch for ch in text if ch not in (HIGHLIGHT_START, HIGHLIGHT_STOP))
-    return " ".join(text.split())[:MAX_QUERY_LENGTH]
+    """Make any reader input safe to hand to an engine: bounded length and term count."""
+    return limit_terms(normalise_query(text)[:MAX_QUERY_LENGTH])
 
 
 def render_highlight(marked_text):
@@ -71,6 +85,19 @@ class ParsedQuery:
 
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 _WORD = re.compile(r"\w+")
+
+
+def limit_terms(text):
+    """The query cut after its MAX_QUERY_TERMS-th term (`or` joins terms, it is not one)."""
+    terms = 0
+    for match in _TOKEN.finditer(text):
+        bare = match.group(3)
+        if bare is not None and bare.lower() == "or":
+            continue
+        terms += 1
+        if terms > MAX_QUERY_TERMS:
+            return text[: match.start()].rstrip()
+    return text
 
 
 def parse_web_search(text):

@@ -1,5 +1,7 @@
 """The public reader. Every view starts from `Article.objects.published()`."""
 
+from functools import wraps
+
 from django.core.exceptions import BadRequest, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
@@ -239,7 +241,29 @@ def search(request):
     return render(request, "archive/search.html", context, status=status)
 
 
-@require_safe
+def answers_json(view):
+    """An API view whose every answer is JSON: a wrong method or bad input too."""
+
+    @wraps(view)
+    def json_view(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            response = JsonResponse(
+                {"error": f"This address answers GET and HEAD, not {request.method[:20]}."},
+                status=405,
+            )
+            response.headers["Allow"] = "GET, HEAD"
+            return response
+        try:
+            return view(request, *args, **kwargs)
+        except BadRequest as error:
+            return JsonResponse({"error": str(error) or "Bad request."}, status=400)
+        except Http404 as error:
+            return JsonResponse({"error": str(error) or "Not found."}, status=404)
+
+    return json_view
+
+
+@answers_json
 def api_search(request):
     context, status = _run_search(request, facet_limit=API_FACET_VALUES)
     if status != 200:
