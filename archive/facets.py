@@ -73,7 +73,8 @@ class Facet:
         """(facet, value, label) rows for selected values the index does not hold."""
         model, label = self.label_source
         return (
-            model.objects.filter(slug__in=values)
+            model.objects.public()
+            .filter(slug__in=values)
             .annotate(facet=Value(self.name, output_field=CharField()))
             .values_list("facet", "slug", label)
             .order_by()

@@ -201,7 +201,7 @@ class LatestFeed(ArticleFeed):
 
 class ThemeFeed(ArticleFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Theme, slug=slug)
+        return get_object_or_404(Theme.objects.public(), slug=slug)
 
     def articles(self, theme):
         return Article.objects.published().in_theme(theme)
@@ -218,7 +218,7 @@ class ThemeFeed(ArticleFeed):
 
 class TopicFeed(ArticleFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Topic, slug=slug)
+        return get_object_or_404(Topic.objects.public(), slug=slug)
 
     def articles(self, topic):
         return Article.objects.published().in_topic(topic)
@@ -235,7 +235,7 @@ class TopicFeed(ArticleFeed):
 
 class AuthorFeed(ArticleFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Author, slug=slug)
+        return get_object_or_404(Author.objects.public(), slug=slug)
 
     def articles(self, author):
         return Article.objects.published().by_author(author)
@@ -252,7 +252,7 @@ class AuthorFeed(ArticleFeed):
 
 class InstitutionFeed(ArticleFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Institution, slug=slug)
+        return get_object_or_404(Institution.objects.public(), slug=slug)
 
     def articles(self, institution):
         return Article.objects.published().by_institution(institution)
@@ -269,7 +269,7 @@ class InstitutionFeed(ArticleFeed):
 
 class SeriesFeed(ArticleFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Series, slug=slug)
+        return get_object_or_404(Series.objects.public(), slug=slug)
 
     def articles(self, series):
         return Article.objects.published().in_series(series)

@@ -17,6 +17,7 @@ from authors.models import Author
 
 from .markup import reading_time_minutes, render_markdown
 from .search import clean_query, engine_for
+from .visibility import public_queryset
 
 
 class ArticleType(models.Model):
@@ -26,6 +27,8 @@ class ArticleType(models.Model):
     plural_name = models.CharField(max_length=100, blank=True)
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
+
+    objects = public_queryset("article_type")
 
     class Meta:
         ordering = ["name"]
@@ -41,6 +44,8 @@ class Series(models.Model):
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
     description = models.TextField(blank=True)
+
+    objects = public_queryset("series")
 
     class Meta:
         ordering = ["name"]
@@ -61,6 +66,8 @@ class Theme(models.Model):
     description = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0, help_text="Order on the home page.")
 
+    objects = public_queryset("topic_links__tag__theme")
+
     class Meta:
         ordering = ["position", "name"]
 
@@ -78,6 +85,8 @@ class Topic(TagBase):
         Theme, null=True, blank=True, on_delete=models.SET_NULL, related_name="topics"
     )
     description = models.TextField(blank=True, help_text="e.g. what an acronym stands for.")
+
+    objects = public_queryset("topic_links__tag")
 
     class Meta:
         ordering = ["name"]
@@ -117,6 +126,8 @@ class Region(models.Model):
     iso_code = models.CharField(
         "ISO code", max_length=2, blank=True, help_text="ISO 3166-1 alpha-2, for countries."
     )
+
+    objects = public_queryset("regions")
 
     class Meta:
         ordering = ["name"]

@@ -263,12 +263,14 @@ def add(parent, tag, text=None, **attributes):
 
 
 def header(parent, request, article):
+    """A deleted record names no set: the set may now be known to no published article."""
     element = add(parent, "header")
-    if article.status in Article.GONE_STATUSES:
+    gone = article.status in Article.GONE_STATUSES
+    if gone:
         element.set("status", "deleted")
     add(element, "identifier", oai_identifier(request, article))
     add(element, "datestamp", format_datestamp(article.datestamp))
-    for spec in set_specs(article):
+    for spec in [] if gone else set_specs(article):
         add(element, "setSpec", spec)
     return element
 
@@ -410,8 +412,8 @@ def list_sets(request, arguments, response):
         raise OAIError("badResumptionToken", "ListSets is never split; no token is valid.")
     element = add(response, "ListSets")
     for kind, name, children in (
-        (THEME_SET, "Themes", Theme.objects.order_by("position", "name")),
-        (SERIES_SET, "Series", Series.objects.order_by("name")),
+        (THEME_SET, "Themes", Theme.objects.public().order_by("position", "name")),
+        (SERIES_SET, "Series", Series.objects.public().order_by("name")),
     ):
         parent = add(element, "set")
         add(parent, "setSpec", kind)

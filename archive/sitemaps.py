@@ -1,11 +1,11 @@
 """/sitemap.xml: only what readers can open, with the dates search engines use."""
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Max
 
 from authors.models import Author
 
-from .models import Article, Authorship, Series, TaggedTopic, Theme, Topic
+from .models import Article, Series, Theme, Topic
 
 
 class ArticleSitemap(Sitemap):
@@ -27,10 +27,7 @@ class AuthorSitemap(Sitemap):
     priority = 0.5
 
     def items(self):
-        bylines = Authorship.objects.filter(
-            author=OuterRef("pk"), article__in=Article.objects.published()
-        )
-        return Author.objects.filter(Exists(bylines)).order_by("name")
+        return Author.objects.public().order_by("name")
 
 
 class ThemeSitemap(Sitemap):
@@ -38,7 +35,7 @@ class ThemeSitemap(Sitemap):
     priority = 0.6
 
     def items(self):
-        return Theme.objects.all()
+        return Theme.objects.public()
 
 
 class TopicSitemap(Sitemap):
@@ -46,10 +43,7 @@ class TopicSitemap(Sitemap):
     priority = 0.5
 
     def items(self):
-        tagged = TaggedTopic.objects.filter(
-            tag=OuterRef("pk"), content_object__in=Article.objects.published()
-        )
-        return Topic.objects.filter(Exists(tagged)).order_by("name")
+        return Topic.objects.public().order_by("name")
 
 
 class SeriesSitemap(Sitemap):

@@ -80,7 +80,7 @@ def home(request):
         "archive/home.html",
         {
             "articles": articles,
-            "themes": Theme.objects.all(),
+            "themes": Theme.objects.public(),
             "series_list": Series.objects.annotate(
                 num_articles=Count("articles", filter=Q(articles__in=Article.objects.published()))
             ).filter(num_articles__gt=0),
@@ -330,7 +330,7 @@ def author_list(request):
 @require_safe
 def author_detail(request, slug):
     author = get_object_or_404(
-        Author.objects.prefetch_related(
+        Author.objects.public().prefetch_related(
             Prefetch("affiliations", Affiliation.objects.select_related("institution"))
         ),
         slug=slug,
@@ -345,9 +345,9 @@ def author_detail(request, slug):
 
 @require_safe
 def institution_detail(request, slug):
-    institution = get_object_or_404(Institution, slug=slug)
+    institution = get_object_or_404(Institution.objects.public(), slug=slug)
     members = (
-        Affiliation.objects.filter(institution=institution)
+        Affiliation.objects.filter(institution=institution, author__in=Author.objects.public())
         .select_related("author")
         .order_by("author__name", "pk")
     )
@@ -375,7 +375,7 @@ def _listing(obj, name, description, feed):
 
 @require_safe
 def topic_detail(request, slug):
-    topic = get_object_or_404(Topic.objects.select_related("theme"), slug=slug)
+    topic = get_object_or_404(Topic.objects.public().select_related("theme"), slug=slug)
     articles = Article.objects.published().in_topic(topic).for_cards()
     return render(
         request,
@@ -390,7 +390,7 @@ def topic_detail(request, slug):
 
 @require_safe
 def theme_detail(request, slug):
-    theme = get_object_or_404(Theme, slug=slug)
+    theme = get_object_or_404(Theme.objects.public(), slug=slug)
     published = Article.objects.published()
     topics = (
         theme.topics.annotate(
@@ -416,7 +416,7 @@ def theme_detail(request, slug):
 
 @require_safe
 def series_detail(request, slug):
-    series = get_object_or_404(Series, slug=slug)
+    series = get_object_or_404(Series.objects.public(), slug=slug)
     articles = Article.objects.published().in_series(series).for_cards()
     return render(
         request,

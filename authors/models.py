@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.urls import reverse
 from reversion import register as register_revisions
 
+from archive.visibility import public_queryset
+
 ORCID_PATTERN = r"^[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]$"
 
 
@@ -51,6 +53,8 @@ class Institution(models.Model):
     country = models.CharField(max_length=100, blank=True)
     website = models.URLField(blank=True)
 
+    objects = public_queryset("authors__affiliations__institution")
+
     class Meta:
         ordering = ["name"]
 
@@ -79,6 +83,8 @@ class Author(models.Model):
     )
     website = models.URLField(blank=True)
     photo = models.ImageField(upload_to="authors/", blank=True)
+
+    objects = public_queryset("authors")
 
     class Meta:
         ordering = ["name"]

@@ -173,10 +173,20 @@ def test_hidden_articles_are_never_counted(corpus):
 
 def test_a_selected_value_with_no_results_is_still_shown_with_zero(corpus):
     lonely = TopicFactory(name="Lonely topic")
-    topic_facet = FacetedSearch(filters={"topic": [lonely.slug]}).facets()[1]
+    ArticleFactory(topics=[lonely], published_at=timezone.now() - datetime.timedelta(days=1))
+    search = FacetedSearch(filters={"topic": [lonely.slug], "year": ["1999"]})
+    topic_facet = search.facets()[1]
     assert [(v.label, v.count, v.selected) for v in topic_facet.values if v.selected] == [
         ("Lonely topic", 0, True)
     ]
+
+
+def test_a_selected_value_no_published_article_uses_is_not_labelled(corpus):
+    """Its name could be a draft's: the page says the value is unknown instead."""
+    unused = TopicFactory(name="Unannounced topic")
+    ArticleFactory(topics=[unused], status="draft", published_at=None)
+    topic_facet = FacetedSearch(filters={"topic": [unused.slug]}).facets()[1]
+    assert [v.label for v in topic_facet.values if v.selected] == []
 
 
 def type_counts():

@@ -166,8 +166,10 @@ def test_list_metadata_formats_offers_only_oai_dc(client):
 
 
 def test_list_sets_offers_themes_and_series_under_their_parent_sets(client):
-    ThemeFactory(name="Indo-Pacific", slug="indo-pacific")
-    SeriesFactory(name="Dialogue Watch", slug="dialogue-watch")
+    theme = ThemeFactory(name="Indo-Pacific", slug="indo-pacific")
+    series = SeriesFactory(name="Dialogue Watch", slug="dialogue-watch")
+    ArticleFactory(series=series, topics=[TopicFactory(theme=theme)])
+    SeriesFactory(name="Only drafts", slug="only-drafts")  # no published article: no set
 
     root = harvest(client, verb="ListSets")
 

@@ -269,6 +269,7 @@ def test_the_author_page_shows_orcid_and_current_and_past_affiliations(client):
         author=author, role="Research Fellow", institution=InstitutionFactory(name="ICWA")
     )
     AffiliationFactory(author=author, role="Scholar", start_year=2015, end_year=2016)
+    ArticleFactory(authors=[author])
     page = strip_tags(client.get(author.get_absolute_url()).content.decode())
     assert "0000-0002-1825-0097" in page
     assert "(current)" in page
@@ -278,6 +279,7 @@ def test_the_author_page_shows_orcid_and_current_and_past_affiliations(client):
 @pytest.mark.parametrize("number", ["0", "abc", "-3"])
 def test_listing_pages_answer_a_bad_page_number_with_a_400(client, number):
     author = AuthorFactory()
+    ArticleFactory(authors=[author])
     response = client.get(author.get_absolute_url(), {"page": number})
     assert response.status_code == 400
     assert "whole number" in response.content.decode()
