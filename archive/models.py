@@ -13,7 +13,7 @@ from reversion import register as register_revisions
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
-from authors.models import Author
+from authors.models import Author, held_in
 
 from .markup import reading_time_minutes, render_markdown
 from .search import clean_query, engine_for
@@ -139,13 +139,9 @@ class Region(models.Model):
         return f"{reverse('archive:search')}?region={self.slug}"
 
 
-def held_at_publication(prefix=""):
-    """Affiliation rows held in the year of the article an authorship belongs to."""
-    year = ExtractYear(f"{prefix}article__published_at")
-    aff = f"{prefix}author__affiliations__"
-    return (Q(**{f"{aff}start_year__isnull": True}) | Q(**{f"{aff}start_year__lte": year})) & (
-        Q(**{f"{aff}end_year__isnull": True}) | Q(**{f"{aff}end_year__gte": year})
-    )
+def held_at_publication():
+    """Bylines joined to the affiliations their author held in the article's year."""
+    return held_in(ExtractYear("article__published_at"), prefix="author__affiliations__")
 
 
 class ArticleQuerySet(models.QuerySet):

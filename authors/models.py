@@ -117,19 +117,31 @@ class Author(models.Model):
         return f"https://orcid.org/{self.orcid}" if self.orcid else ""
 
 
-class AffiliationQuerySet(models.QuerySet):
-    def held_in(self, year):
-        """Affiliations held at some point during `year` (open ends count as held)."""
-        return self.filter(
-            Q(start_year__isnull=True) | Q(start_year__lte=year),
-            Q(end_year__isnull=True) | Q(end_year__gte=year),
-        )
+# "Held in a year": the one rule for which affiliations a byline shows and which
+# institution an article counts for. An open start or end counts as held ("since 2015" was
+# held in 2020, an affiliation with no years is held always). Three forms, one rule:
+# `held_in()` for the database, `Affiliation.was_held_in()` for prefetched rows, and
+# `years_cover()` on numbers or numpy arrays with the open ends as OPEN_START/OPEN_END.
+OPEN_START, OPEN_END = 0, 9999
 
+
+def held_in(year, prefix=""):
+    """Q for affiliations held in `year`, a number or an expression (a publication's year);
+    `prefix` reaches them through a relation, e.g. "author__affiliations__"."""
+    start, end = f"{prefix}start_year", f"{prefix}end_year"
+    return (Q(**{f"{start}__isnull": True}) | Q(**{f"{start}__lte": year})) & (
+        Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": year})
+    )
+
+
+def years_cover(first, last, year):
+    """The rule on numbers, elementwise on numpy arrays: open ends given as OPEN_START/OPEN_END."""
+    return (first <= year) & (year <= last)
+
+
+class AffiliationQuerySet(models.QuerySet):
     def current(self):
         return self.filter(end_year__isnull=True)
-
-    def past(self):
-        return self.filter(end_year__isnull=False)
 
 
 class Affiliation(models.Model):
@@ -189,10 +201,10 @@ class Affiliation(models.Model):
         return ""
 
     def was_held_in(self, year):
-        """Python twin of `AffiliationQuerySet.held_in`, for prefetched rows."""
-        return (self.start_year is None or self.start_year <= year) and (
-            self.end_year is None or self.end_year >= year
-        )
+        """Python twin of `held_in()`, for prefetched rows."""
+        first = OPEN_START if self.start_year is None else self.start_year
+        last = OPEN_END if self.end_year is None else self.end_year
+        return years_cover(first, last, year)
 
 
 register_revisions(Institution)

@@ -42,7 +42,7 @@ def test_dr_mishra_has_two_current_affiliations_and_one_past_one(sample):
         ("Research Fellow", "Indian Council of World Affairs"),
         ("Assistant Professor", "Netaji Institute for Asian Studies"),
     }
-    (past,) = mishra.affiliations.past()
+    (past,) = mishra.affiliations.exclude(end_year=None)
     assert past.role == "Fulbright-Nehru Doctoral Research Scholar"
     assert "Columbia University" in past.institution.name
     assert (past.start_year, past.end_year) == (2015, 2016)

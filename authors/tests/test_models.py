@@ -1,8 +1,18 @@
+import numpy as np
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
-from authors.models import Affiliation, Author, Institution, validate_orcid_checksum
+from authors.models import (
+    OPEN_END,
+    OPEN_START,
+    Affiliation,
+    Author,
+    Institution,
+    held_in,
+    validate_orcid_checksum,
+    years_cover,
+)
 from authors.tests.factories import AffiliationFactory, AuthorFactory, InstitutionFactory
 
 pytestmark = pytest.mark.django_db
@@ -84,9 +94,12 @@ def test_display_name_carries_the_honorific():
 )
 def test_held_in_year_agrees_between_database_and_python(start, end, held_in_2020):
     affiliation = AffiliationFactory(start_year=start, end_year=end)
-    in_database = Affiliation.objects.held_in(2020).filter(pk=affiliation.pk).exists()
+    in_database = Affiliation.objects.filter(held_in(2020), pk=affiliation.pk).exists()
     assert in_database is held_in_2020
     assert affiliation.was_held_in(2020) is held_in_2020
+    first = np.array([OPEN_START if start is None else start])
+    last = np.array([OPEN_END if end is None else end])
+    assert bool(years_cover(first, last, np.array([2020]))[0]) is held_in_2020
 
 
 def test_current_and_past_affiliations_are_told_apart():
@@ -94,5 +107,5 @@ def test_current_and_past_affiliations_are_told_apart():
     current = AffiliationFactory(author=author, start_year=2019)
     past = AffiliationFactory(author=author, start_year=2015, end_year=2016)
     assert list(author.affiliations.current()) == [current]
-    assert list(author.affiliations.past()) == [past]
+    assert list(author.affiliations.exclude(end_year=None)) == [past]
     assert list(Author.objects.get(pk=author.pk).affiliations.all()) == [current, past]
