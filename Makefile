@@ -20,11 +20,13 @@ install: $(STAMP)
 migrate: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 
+## The vocabulary and the sample, each only into an archive that has none (SAMPLE=0: no sample).
+SAMPLE ?= 1
 sample: migrate
-	DEBUG=1 $(BIN)/python manage.py loaddata sample
+	DEBUG=1 $(BIN)/python manage.py load_sample_if_empty $(if $(filter 0,$(SAMPLE)),--no-sample)
 	DEBUG=1 $(BIN)/python manage.py ensure_demo_editor
 
-## Create the venv, install, migrate, load the sample content and serve on :8000.
+## Create the venv, install, migrate, load the sample into an empty archive and serve on :8000.
 run: sample
 	@echo "Admin: http://127.0.0.1:8000/admin/  user: editor  password: editor (local demo account)"
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000

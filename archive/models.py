@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion import register as register_revisions
 from taggit.managers import TaggableManager
-from taggit.models import TagBase, TaggedItemBase
+from taggit.models import NaturalKeyManager, NaturalKeyModel, TagBase, TaggedItemBase
 
 from authors.models import Author, held_in
 
@@ -20,14 +20,19 @@ from .search import clean_query, engine_for
 from .visibility import public_queryset
 
 
-class ArticleType(models.Model):
-    """An editable list of kinds of publication: Viewpoint, Issue Brief, Report..."""
+class ArticleType(NaturalKeyModel):
+    """An editable list of kinds of publication: Viewpoint, Issue Brief, Report...
+
+    Fixtures name types, themes and regions by slug (natural keys), so they load onto
+    the rows a migration or an editor made instead of clashing with their ids.
+    """
 
     name = models.CharField(max_length=100, unique=True)
     plural_name = models.CharField(max_length=100, blank=True)
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
 
+    natural_key_fields = ["slug"]
     objects = public_queryset("article_type")
 
     class Meta:
@@ -58,7 +63,7 @@ class Series(models.Model):
         return reverse("archive:series", kwargs={"slug": self.slug})
 
 
-class Theme(models.Model):
+class Theme(NaturalKeyModel):
     """The curated top level of the taxonomy; topics roll up to a theme."""
 
     name = models.CharField(max_length=100, unique=True)
@@ -66,6 +71,7 @@ class Theme(models.Model):
     description = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0, help_text="Order on the home page.")
 
+    natural_key_fields = ["slug"]
     objects = public_queryset("topic_links__tag__theme")
 
     class Meta:
@@ -115,7 +121,7 @@ class TaggedTopic(TaggedItemBase):
         ]
 
 
-class Region(models.Model):
+class Region(NaturalKeyModel):
     class Kind(models.TextChoices):
         COUNTRY = "country", "Country"
         REGION = "region", "Region"
@@ -127,6 +133,7 @@ class Region(models.Model):
         "ISO code", max_length=2, blank=True, help_text="ISO 3166-1 alpha-2, for countries."
     )
 
+    natural_key_fields = ["slug"]
     objects = public_queryset("regions")
 
     class Meta:
@@ -550,7 +557,7 @@ class ContentVersion(models.Model):
             cls.objects.using(using).create()
 
 
-class VocabularyAlias(models.Model):
+class VocabularyAlias(NaturalKeyModel):
     """Another way of writing one topic, theme or region: an acronym, an expansion, a variant.
 
     The importer suggests classification by finding these in an article's text. They live
@@ -572,6 +579,9 @@ class VocabularyAlias(models.Model):
     region = models.ForeignKey(
         Region, null=True, blank=True, on_delete=models.CASCADE, related_name="aliases"
     )
+
+    natural_key_fields = ["text"]
+    objects = NaturalKeyManager()
 
     class Meta:
         ordering = ["text"]

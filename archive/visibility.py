@@ -20,6 +20,10 @@ class PublicTaxonomyQuerySet(models.QuerySet):
         published = apps.get_model("archive", "Article").objects.published()
         return self.filter(Exists(published.filter(**{self.article_lookup: OuterRef("pk")})))
 
+    def get_by_natural_key(self, *key):
+        """Fixtures name a row by its model's `natural_key_fields` (slug, or a topic's name)."""
+        return self.get(**dict(zip(self.model.natural_key_fields, key, strict=True)))
+
 
 def public_queryset(lookup):
     """A manager whose `public()` keeps what a published article reaches by `lookup`."""

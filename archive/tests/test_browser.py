@@ -17,7 +17,10 @@ from archive.tests.factories import ArticleFactory, ArticleTypeFactory
 playwright = pytest.importorskip("playwright.sync_api")
 axe_playwright = pytest.importorskip("axe_playwright_python.sync_playwright")
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -50,7 +53,7 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
-    call_command("loaddata", "sample", verbosity=0)
+    call_command("loaddata", "vocabulary", "sample", verbosity=0)
     for n in range(3):
         ArticleFactory(
             title=f"India's maritime outlook, part {n}",

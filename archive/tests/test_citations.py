@@ -19,7 +19,7 @@ EXPLAINER = "/articles/india-us-2-plus-2-ministerial-dialogue-deepening-strategi
 
 @pytest.fixture
 def sample():
-    call_command("loaddata", "sample", verbosity=0)
+    call_command("loaddata", "vocabulary", "sample", verbosity=0)
 
 
 def test_the_sample_viewpoint_round_trips_through_bibtexparser(client, sample):

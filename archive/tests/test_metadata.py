@@ -26,7 +26,7 @@ def meta(html, name):
 
 
 def test_json_ld_describes_the_article_its_authors_and_their_affiliations(client):
-    call_command("loaddata", "sample", verbosity=0)
+    call_command("loaddata", "vocabulary", "sample", verbosity=0)
     data = jsonld(client.get(VIEWPOINT).content.decode())
     assert data["@type"] == "ScholarlyArticle"
     assert data["headline"] == "India-US Relations: Major Takeaways from Latest 2+2 Meet"

@@ -15,7 +15,7 @@ EXPLAINER = "india-us-2-plus-2-ministerial-dialogue-deepening-strategic-partners
 
 @pytest.fixture
 def sample():
-    call_command("loaddata", "sample", verbosity=0)
+    call_command("loaddata", "vocabulary", "sample", verbosity=0)
 
 
 def test_both_seed_articles_are_published_with_corrected_titles(sample):
@@ -83,6 +83,6 @@ def test_the_fixture_html_and_reading_time_match_what_saving_would_produce(sampl
 
 
 def test_loading_the_sample_twice_duplicates_nothing(sample):
-    call_command("loaddata", "sample", verbosity=0)
+    call_command("loaddata", "vocabulary", "sample", verbosity=0)
     assert Article.objects.count() == 2
     assert Author.objects.count() == 1

@@ -20,7 +20,7 @@ def found(text):
 
 @pytest.fixture
 def sample():
-    call_command("loaddata", "sample", verbosity=0)
+    call_command("loaddata", "vocabulary", "sample", verbosity=0)
 
 
 def test_comcasa_finds_the_viewpoint_first(sample):

@@ -16,7 +16,6 @@ from django.db import connections, transaction
 
 from archive.models import (
     Article,
-    ArticleType,
     Authorship,
     ContentVersion,
     Region,
@@ -41,7 +40,6 @@ TABLES = [
     Theme,
     Series,
     Region,
-    ArticleType,
     Affiliation,
     Author,
     Institution,
@@ -112,7 +110,7 @@ class CorpusGenerator:
 
     def make_vocabulary(self):
         with transaction.atomic(using=self.using):
-            self.taxonomy = Taxonomy(self.rng, self.sizes, self._create)
+            self.taxonomy = Taxonomy(self.rng, self.sizes, self._create, using=self.using)
         self.taxonomy.prepare_draws()
 
     def make_authors(self):

@@ -14,7 +14,7 @@ from authors.models import Institution
 from . import vocabulary as V
 from .words import ThemeText, Zipf, capitalise
 
-FIXTURE = settings.BASE_DIR / "fixtures" / "sample.json"
+FIXTURES = [settings.BASE_DIR / "fixtures" / name for name in ("vocabulary.json", "sample.json")]
 REGION_PREFERENCE = ["india", "united-states", "china", "indo-pacific", "japan", "australia"]
 TYPE_WEIGHTS = {  # slug: (weight, fewest words, most words)
     "commentary": (30, 300, 900),
@@ -28,32 +28,41 @@ DEFAULT_TYPE = (10, 300, 2500)
 
 
 def fixture_rows():
-    """The sample vocabulary (themes, topics, types, regions, series, institutions)."""
+    """The vocabulary fixture (themes, topics, regions), the sample's series and institutions."""
     rows = {}
-    for row in json.loads(FIXTURE.read_text()):
-        rows.setdefault(row["model"], []).append({"pk": row["pk"], **row["fields"]})
+    for fixture in FIXTURES:
+        for row in json.loads(fixture.read_text()):
+            rows.setdefault(row["model"], []).append({"pk": row.get("pk"), **row["fields"]})
     return rows
+
+
+def article_types(using):
+    """The weighted types among those every archive has (migration 0014), made if missing.
+
+    They are kept across --clear like the migration's other data; only these six are drawn.
+    """
+    manager = ArticleType.objects.using(using)
+    types = []
+    for slug in TYPE_WEIGHTS:
+        found = manager.filter(slug=slug).first()
+        types.append(found or manager.create(name=slug.replace("-", " ").title(), slug=slug))
+    return types
 
 
 class Taxonomy:
     """The saved vocabulary rows and the weighted draws articles make from them."""
 
-    def __init__(self, rng, sizes, create):
+    def __init__(self, rng, sizes, create, using="default"):
         """`sizes` holds the corpus's articles, authors and topics; `create` bulk-saves."""
         self.rng, self.sizes = rng, sizes
         rows = fixture_rows()
-        self.types = create(
-            [ArticleType(**_fields(r)) for r in rows.get("archive.articletype", [])]
-            or [ArticleType(name="Analysis", plural_name="Analyses", slug="analysis")]
-        )
+        self.types = article_types(using)
         self.themes = create([Theme(**_fields(r)) for r in rows["archive.theme"]])
-        by_fixture_pk = {
-            r["pk"]: t for r, t in zip(rows["archive.theme"], self.themes, strict=True)
-        }
+        by_slug = {theme.slug: theme for theme in self.themes}
         self.regions = create(self._regions(rows.get("archive.region", [])))
         self.series = create(self._series(rows.get("archive.series", [])))
         self.institutions = create(self._institutions(rows.get("authors.institution", [])))
-        self.topics = create(self._topics(rows.get("archive.topic", []), by_fixture_pk))
+        self.topics = create(self._topics(rows.get("archive.topic", []), by_slug))
 
     def prepare_draws(self):
         """Each theme's prose and the Zipf draws of themes, topics, regions, series, types."""
@@ -132,11 +141,11 @@ class Taxonomy:
             )
         return institutions
 
-    def _topics(self, fixture, theme_by_fixture_pk):
+    def _topics(self, fixture, theme_by_slug):
         """Topics under every theme: the sample's first, then names made from its vocabulary."""
         topics = _TopicQuota(self.rng, self.themes, self.sizes["topics"])
         for row in fixture:
-            theme = theme_by_fixture_pk.get(row["theme"])
+            theme = row["theme"] and theme_by_slug.get(row["theme"][0])
             if theme is not None:
                 topics.add(row["name"], theme, row["description"])
         for theme in self.themes:

@@ -2,7 +2,7 @@
 
 Lists are in rough order of frequency: the corpus samples them with Zipf weights,
 so the first entries are common and the last ones rare. Each theme of
-`fixtures/sample.json` has its own policy terms, places and acronyms.
+`fixtures/vocabulary.json` has its own policy terms, places and acronyms.
 """
 
 

@@ -8,15 +8,7 @@ from django.core.management import call_command
 from archive.tests.factories import ArticleTypeFactory
 from archive.tests.importing.dumps import FIXTURE, SEEDS
 
-VOCABULARY_MODELS = {
-    "archive.theme",
-    "archive.topic",
-    "archive.articletype",
-    "archive.series",
-    "archive.region",
-    "archive.vocabularyalias",
-    "authors.institution",
-}
+SAMPLE_VOCABULARY_MODELS = {"archive.series", "authors.institution"}
 
 
 @pytest.fixture
@@ -38,7 +30,9 @@ def fixture_objects():
 
 @pytest.fixture
 def vocabulary(tmp_path, fixture_objects):
-    """The sample fixture's vocabulary, with its aliases, and institutions."""
-    path = tmp_path / "vocabulary.json"
-    path.write_text(json.dumps([o for o in fixture_objects if o["model"] in VOCABULARY_MODELS]))
-    call_command("loaddata", str(path), verbosity=0)
+    """The vocabulary fixture, with its aliases, and the sample's institutions and series."""
+    path = tmp_path / "institutions.json"
+    path.write_text(
+        json.dumps([o for o in fixture_objects if o["model"] in SAMPLE_VOCABULARY_MODELS])
+    )
+    call_command("loaddata", "vocabulary", str(path), verbosity=0)

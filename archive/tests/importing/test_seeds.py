@@ -47,8 +47,7 @@ def test_importing_the_seeds_gives_the_articles_of_the_sample_fixture(
     by_model = {}
     for obj in fixture_objects:
         by_model.setdefault(obj["model"], {})[obj["pk"]] = obj["fields"]
-    types, series = by_model["archive.articletype"], by_model["archive.series"]
-    topics, regions = by_model["archive.topic"], by_model["archive.region"]
+    series = by_model["archive.series"]
     authors, institutions = by_model["authors.author"], by_model["authors.institution"]
 
     assert Article.objects.count() == 2
@@ -57,7 +56,7 @@ def test_importing_the_seeds_gives_the_articles_of_the_sample_fixture(
         assert article.title == expected["title"]
         assert article.published_at.isoformat() == expected["published_at"].replace("Z", "+00:00")
         assert article.status == expected["status"]
-        assert article.article_type.name == types[expected["article_type"]]["name"]
+        assert [article.article_type.slug] == expected["article_type"]
         assert (article.series and article.series.name) == (
             expected["series"] and series[expected["series"]]["name"]
         )
@@ -69,11 +68,9 @@ def test_importing_the_seeds_gives_the_articles_of_the_sample_fixture(
         assert article.byline_names() == byline
         assert article.body == expected["body"].replace("\n### ", "\n## ")
         assert article.reading_time == expected["reading_time"]
-        assert {r.name for r in article.regions.all()} == {
-            regions[r]["name"] for r in expected["regions"]
-        }
+        assert sorted([r.slug] for r in article.regions.all()) == sorted(expected["regions"])
         expected_topics = {
-            topics[link["tag"]]["name"]
+            link["tag"][0]
             for link in by_model["archive.taggedtopic"].values()
             if link["content_object"] == pk
         }
