@@ -21,7 +21,7 @@ from itertools import chain
 
 import numpy as np
 from django.db import connections, transaction
-from django.db.models import CharField, FloatField, Func, Min, Q, Value
+from django.db.models import CharField, FloatField, Func, Min, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -38,7 +38,6 @@ from .models import (
     TaggedTopic,
     Theme,
     Topic,
-    held_at_publication,
 )
 from .search import match_scores
 
@@ -51,10 +50,6 @@ class Facet:
     name: str
     label: str
     numeric: bool = False
-
-    def filter(self, values):
-        """A Q on Article: the article has any of these values (for saved-search feeds)."""
-        raise NotImplementedError
 
     def pairs(self, source):
         """(document positions, value ids): every published article's values, as arrays."""
@@ -84,10 +79,6 @@ class Facet:
 class ThemeFacet(Facet):
     label_source = (Theme, "name")
 
-    def filter(self, values):
-        tagged = TaggedTopic.objects.filter(tag__theme__slug__in=values)
-        return Q(pk__in=tagged.values("content_object"))
-
     def pairs(self, source):
         """An article is in a theme once, however many of its topics roll up to it."""
         docs, topics = source.topic_links
@@ -98,19 +89,12 @@ class ThemeFacet(Facet):
 class TopicFacet(Facet):
     label_source = (Topic, "name")
 
-    def filter(self, values):
-        return Q(pk__in=TaggedTopic.objects.filter(tag__slug__in=values).values("content_object"))
-
     def pairs(self, source):
         return source.topic_links
 
 
 class AuthorFacet(Facet):
     label_source = (Author, "name")
-
-    def filter(self, values):
-        bylines = Authorship.objects.filter(role=AUTHOR, author__slug__in=values)
-        return Q(pk__in=bylines.values("article"))
 
     def pairs(self, source):
         return source.bylines
@@ -121,20 +105,13 @@ class InstitutionFacet(Facet):
 
     label_source = (Institution, "name")
 
-    def filter(self, values):
-        bylines = Authorship.objects.filter(
-            held_at_publication(),
-            role=AUTHOR,
-            author__affiliations__institution__slug__in=values,
-        )
-        return Q(pk__in=bylines.values("article"))
-
     def pairs(self, source):
         """Bylines joined to affiliations held in the article's year, in numpy.
 
         Vectorised, with the rule itself from `authors.models.years_cover()` (the twin
-        of `held_in()` that `filter()` uses); the property test in test_facets.py checks
-        the counts agree. In SQL this join would read every published article's row.
+        of `held_in()`, which `Article.objects.by_institution()` uses); the property test
+        in test_facets.py checks the counts agree. In SQL this join would read every
+        published article's row.
         """
         docs, authors = source.bylines
         held = source.affiliations  # (author, institution, first year, last year), by author
@@ -154,18 +131,12 @@ class InstitutionFacet(Facet):
 class TypeFacet(Facet):
     label_source = (ArticleType, "name")
 
-    def filter(self, values):
-        return Q(article_type__slug__in=values)
-
     def pairs(self, source):
         return np.arange(source.size), source.types
 
 
 class SeriesFacet(Facet):
     label_source = (Series, "name")
-
-    def filter(self, values):
-        return Q(series__slug__in=values)
 
     def pairs(self, source):
         in_series = np.flatnonzero(source.series)
@@ -175,20 +146,13 @@ class SeriesFacet(Facet):
 class RegionFacet(Facet):
     label_source = (Region, "name")
 
-    def filter(self, values):
-        links = Article.regions.through.objects.filter(region__slug__in=values)
-        return Q(pk__in=links.values("article"))
-
     def pairs(self, source):
         links = Article.regions.through.objects.using(source.using)
         return source.link(links.values_list("article", "region"))
 
 
 class YearFacet(Facet):
-    """Years in the site's time zone, as the database extracts them for `filter()`."""
-
-    def filter(self, values):
-        return Q(published_at__year__in=[int(v) for v in values])
+    """Years in the site's time zone, as the listings' `published_at__year` sees them."""
 
     def pairs(self, source):
         return np.arange(source.size), source.years
@@ -211,14 +175,6 @@ FACETS = [
     YearFacet("year", "Year", numeric=True),
 ]
 FACETS_BY_NAME = {facet.name: facet for facet in FACETS}
-
-
-def filter_articles(articles, filters, skip=None):
-    """Apply every facet's selection except `skip`'s, in SQL (for saved-search feeds)."""
-    for name, values in filters.items():
-        if values and name != skip:
-            articles = articles.filter(FACETS_BY_NAME[name].filter(values))
-    return articles
 
 
 def _unique_pairs(docs, values):
@@ -537,11 +493,6 @@ class FacetedSearch:
         self.filters = {name: list(values) for name, values in (filters or {}).items() if values}
         self.sort = sort if (sort != "relevance" or text) else "newest"
 
-    def matching(self):
-        """Published articles that match the text, before facet selections (unordered, SQL)."""
-        articles = Article.objects.published()
-        return articles.matching(self.text) if self.text else articles
-
     @cached_property
     def index(self):
         return FacetIndex.current()
@@ -601,6 +552,11 @@ class FacetedSearch:
             ranks = self._matched[1][positions]
             positions = positions[np.lexsort((positions, -ranks))]
         return self.index.ids[positions]
+
+    def first(self, limit):
+        """The first `limit` results as a queryset (unordered), for feeds to page through."""
+        ids = [int(pk) for pk in self.ordered_ids()[:limit]]
+        return Article.objects.published().filter(pk__in=ids)
 
     def results(self, queryset=None):
         """The results as a lazy sequence of articles (as cards show them by default)."""

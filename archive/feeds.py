@@ -22,7 +22,7 @@ from django.utils.http import http_date, quote_etag
 
 from authors.models import Author, Institution
 
-from .facets import FacetedSearch, filter_articles
+from .facets import FacetedSearch
 from .forms import SearchForm
 from .models import Article, ContentVersion, Series, Theme, Topic
 
@@ -295,7 +295,7 @@ class SearchFeed(ArticleFeed):
         return FacetedSearch(data["q"], data["filters"], "newest")
 
     def articles(self, search):
-        return filter_articles(search.matching(), search.filters)
+        return search.first(FEED_SIZE)
 
     def page_url(self, search):
         query = self.request.GET.urlencode()

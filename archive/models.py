@@ -4,7 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.db import connections, models
+from django.db import models
 from django.db.models import Q
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
@@ -16,7 +16,6 @@ from taggit.models import NaturalKeyManager, NaturalKeyModel, TagBase, TaggedIte
 from authors.models import Author, held_in
 
 from .markup import reading_time_minutes, render_markdown
-from .search import clean_query, engine_for
 from .visibility import public_queryset
 
 
@@ -191,21 +190,6 @@ class ArticleQuerySet(models.QuerySet):
 
     def in_series(self, series):
         return self.filter(series=series)
-
-    def search(self, text):
-        """Articles matching a web-search query, best match first.
-
-        The one entry point to full-text search on either database (see search.py).
-        """
-        text = clean_query(text)
-        engine = engine_for(connections[self.db])
-        return engine.ranked(engine.matching(self, text), text).order_by(
-            "-search_rank", "-published_at", "-pk"
-        )
-
-    def matching(self, text):
-        """`search()` without ranking or order: the filter that facet counts build on."""
-        return engine_for(connections[self.db]).matching(self, clean_query(text))
 
     def with_topics(self):
         """Prefetch topics with their themes in one query (see `Article.topic_list`)."""

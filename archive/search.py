@@ -1,11 +1,10 @@
 """Full-text search: one configuration, two engines, one entry point.
 
-`Article.objects.search(text)` works alike on PostgreSQL (a stored, weighted
-tsvector with a GIN index, queried with `websearch_to_tsquery`) and on SQLite
-(an FTS5 table ranked with bm25). Both accept the syntax readers know from web
-search: words, "exact phrases", `or`, and `-excluded` words. `match_scores(text)`
-is the same match and the same rank for every matching article at once, as
-arrays: what the search page's facet index (facets.py) works from.
+`match_scores(text)` works alike on PostgreSQL (a stored, weighted tsvector with a
+GIN index, queried with `websearch_to_tsquery`) and on SQLite (an FTS5 table ranked
+with bm25): every matching article's id and rank at once, as arrays, which the
+search page's facet index (facets.py) works from. Both accept the syntax readers
+know from web search: words, "exact phrases", `or`, and `-excluded` words.
 
 The index is kept current on every save of an article, its byline, its topics,
 an author or a topic (see `signals.py`); `manage.py rebuild_search_index`
@@ -19,10 +18,11 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import NotSupportedError, connections
-from django.db.models import F, FloatField, Func, Value
-from django.db.models.expressions import RawSQL
+from django.db.models import F, Func, Value
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
+
+from .models import Article, SearchDocument
 
 # What is indexed, and how much each part weighs.
 SEARCH_CONFIG = "english"  # PostgreSQL text search configuration: stemming and stop words.
@@ -141,11 +141,6 @@ def no_scores():
     return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
 
 
-def unranked(queryset):
-    """A queryset with the rank column callers order by, for queries that find nothing."""
-    return queryset.annotate(search_rank=Value(0.0, output_field=FloatField()))
-
-
 def body_text(body_html):
     return html.unescape(strip_tags(body_html or ""))
 
@@ -159,17 +154,6 @@ class PostgresEngine:
     vectors means decompressing 300 MB and took half a second; the body decides
     whether an article matches, the head how well.
     """
-
-    def matching(self, queryset, text):
-        if not parse_web_search(text):
-            return queryset.none()
-        return queryset.filter(pk__in=self._documents(text).values("article"))
-
-    def ranked(self, queryset, text):
-        if not parse_web_search(text):
-            return unranked(queryset.none())
-        rank = SearchRank(F("search_document__head"), self._query(text))
-        return queryset.annotate(search_rank=rank)
 
     def scores(self, using, text, ranked):
         """Every matching article's id and rank, published or not, as two arrays.
@@ -197,14 +181,10 @@ class PostgresEngine:
         )
 
     def _documents(self, text):
-        from .models import SearchDocument
-
         return SearchDocument.objects.filter(vector=self._query(text))
 
     def snippets(self, articles, text):
         """Highlighted body snippets for just these articles (one query)."""
-        from .models import Article
-
         plain_body = Func(
             F("body_html"), Value("<[^>]+>"), Value(" "), Value("g"), function="regexp_replace"
         )
@@ -263,31 +243,6 @@ class PostgresEngine:
 
 
 class SQLiteEngine:
-    def matching(self, queryset, text):
-        parsed = parse_web_search(text)
-        if not parsed:
-            return queryset.none()
-        return queryset.filter(
-            pk__in=RawSQL(
-                f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [to_fts5(parsed)]
-            )
-        )
-
-    def ranked(self, queryset, text):
-        parsed = parse_web_search(text)
-        if not parsed:
-            return unranked(queryset.none())
-        # The FTS table is joined, so bm25() comes from the one pass that finds the
-        # matches. (A correlated subquery per row re-ran the match for every row:
-        # quadratic, over a minute for a common word at 100,000 articles.) Django's
-        # ORM has no join to a virtual table, hence extra().
-        return queryset.extra(
-            select={"search_rank": FTS5_RANK},
-            tables=[FTS_TABLE],
-            where=[f"{FTS_TABLE}.rowid = archive_article.id", f"{FTS_TABLE} MATCH %s"],
-            params=[to_fts5(parsed)],
-        )
-
     def scores(self, using, text, ranked):
         """(article id, rank) of every article that matches, published or not.
 
@@ -322,16 +277,12 @@ class SQLiteEngine:
             return dict(cursor.fetchall())
 
     def index(self, connection, article_ids):
-        from .models import Article
-
         article_ids = list(article_ids)
         self.remove(connection, article_ids)
         articles = Article.objects.using(connection.alias).filter(pk__in=article_ids)
         self._insert(connection, articles)
 
     def rebuild(self, connection):
-        from .models import Article
-
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {FTS_TABLE}")
         self._insert(connection, Article.objects.using(connection.alias).all())
