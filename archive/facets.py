@@ -4,7 +4,7 @@ Values within one facet combine with OR, facets with AND. Each facet's counts
 apply every other facet's selection but not its own, so a reader sees how many
 results a value would add.
 
-Counting eight facets with SQL joins over 80,000 matches took seconds, so each
+Counting eight facets with SQL joins over a common word's matches is slow, so each
 process keeps a `FacetIndex` in memory: every published article's facet values
 as numpy arrays, in display order. A search asks the database only which
 articles match its words (and how well); selections, counts, ordering and
@@ -186,10 +186,10 @@ def _unique_pairs(docs, values):
 def _columns(rows, width, dtype=np.int64):
     """A query's rows of numbers as `width` numpy columns.
 
-    Converted a chunk at a time: holding 250,000 rows as Python tuples first would
-    add tens of megabytes to the worker's peak memory on every build. A plain
-    cursor rather than `iterator()`, whose server-side cursor on PostgreSQL cost
-    a round trip per few hundred rows (over a second per build).
+    Converted a chunk at a time, so the rows never all exist as Python tuples,
+    which would raise the worker's peak memory on every build. A plain cursor
+    rather than `iterator()`, whose server-side cursor on PostgreSQL costs a round
+    trip per few hundred rows.
     """
     sql, params = rows.query.sql_with_params()
     with connections[rows.db].cursor() as cursor:

@@ -304,7 +304,7 @@ class Article(models.Model):
             # (on PostgreSQL an index-only scan; SQLite's indexes hold the id anyway).
             # The id is not a key: sorted by it, the index would satisfy the archive's
             # ordering, and SQLite without statistics would then drive an author's
-            # page from all 89,000 articles instead of from the author's bylines.
+            # page from all articles instead of from the author's bylines.
             models.Index(
                 fields=["status", "published_at", "id", "article_type", "series"],
                 name="article_facets_idx",

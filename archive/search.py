@@ -148,19 +148,19 @@ def body_text(body_html):
 class PostgresEngine:
     """A `SearchDocument` row per article: the weighted vector, GIN-indexed, and its head.
 
-    The vectors live off the article row so that a common word's 80,000 matches
-    are read from a narrow table, not from the articles' wide rows. Ranking reads
-    only the head (title, deck, summary, authors, topics): ranking 80,000 whole
-    vectors means decompressing 300 MB and took half a second; the body decides
-    whether an article matches, the head how well.
+    The vectors live off the article row so that a common word's many matches are
+    read from a narrow table, not from the articles' wide rows. Ranking reads only
+    the head (title, deck, summary, authors, topics), because ranking whole vectors
+    means decompressing every matching body: the body decides whether an article
+    matches, the head how well (figures in bench/README.md).
     """
 
     def scores(self, using, text, ranked):
         """Every matching article's id and rank, published or not, as two arrays.
 
         They come back packed, 8 bytes an id and 4 a rank, in two values that numpy
-        reads as they are: as arrays or rows, parsing 80,000 of each cost more than
-        the database took to find and rank them.
+        reads as they are: parsed as arrays or rows, a common word's matches cost more
+        than the database took to find and rank them.
         """
         if not parse_web_search(text):
             return no_scores()
@@ -247,7 +247,7 @@ class SQLiteEngine:
         """(article id, rank) of every article that matches, published or not.
 
         The FTS table alone answers: joining the articles' wide rows to filter
-        them cost ten times the match itself for a common word.
+        them costs many times the match itself for a common word.
         """
         parsed = parse_web_search(text)
         if not parsed:

@@ -33,7 +33,7 @@ from .search import add_snippets
 PAGE_SIZE = 20
 # Facet values listed per facet (selected ones are always listed too). A page shows
 # eight and folds the rest away; more would be a long list few open, and rendering
-# a hundred per facet was the search page's largest cost.
+# them is the search page's largest cost.
 PAGE_FACET_VALUES = 30
 API_FACET_VALUES = 100
 HOME_PAGE_SIZE = 12

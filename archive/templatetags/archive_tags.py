@@ -27,8 +27,8 @@ def toggle_filter(context, name, value):
 def facet_links(context, counts):
     """(value, link) for each value of one facet: what `toggle_filter` gives each.
 
-    A facet shows up to a hundred values; copying the query for each one was most
-    of the search page's time, so the rest of the query is encoded once per facet.
+    Copying the query for each value would be most of the search page's time, so
+    the rest of the query is encoded once per facet.
     """
     query = _query(context["request"])
     rest = urlencode([(k, v) for k, values in query.lists() if k != counts.name for v in values])
