@@ -13,6 +13,8 @@ def _test_settings():
         SECURE_HSTS_SECONDS=0,
         PAGE_CACHE_SECONDS=0,  # the cache's own tests turn it on
         WHITENOISE_AUTOREFRESH=True,
+        # Tests that log in with a password need no defence against cracking the hash.
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         STORAGES={
             "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
