@@ -38,7 +38,7 @@ def revoke(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("archive", "0013_topic_articles_index"),
+        ("archive", "0014_generic_article_types"),
         ("axes", "0010_accessattemptexpiration"),
     ]
 
