@@ -172,8 +172,9 @@ class ArticleFeed(Feed):
         return article.get_absolute_url()
 
     def item_guid(self, article):
-        """Built from the primary key, so renaming an article never re-announces it."""
-        return f"tag:{self.request.get_host().split(':')[0]},2020:article:{article.pk}"
+        """From the site's configured domain and the primary key: the same on every host
+        name of the site, and renaming an article never re-announces it."""
+        return f"tag:{settings.ARCHIVE_DOMAIN},2020:article:{article.pk}"
 
     item_guid_is_permalink = False
 
@@ -181,7 +182,9 @@ class ArticleFeed(Feed):
         return article.published_at
 
     def item_updateddate(self, article):
-        return article.updated_at or article.published_at
+        """The latest of publication, correction and edit, so feed readers show an edited
+        title or text; the page's public "Updated" date follows corrections alone."""
+        return max(filter(None, (article.published_at, article.updated_at, article.modified_at)))
 
     def item_categories(self, article):
         return [topic.name for topic in article.topic_list()]

@@ -22,7 +22,6 @@ from django.core import signing
 from django.db.models import Min, Prefetch
 from django.db.models.functions import Greatest
 from django.http import HttpResponse
-from django.http.request import split_domain_port
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -184,20 +183,20 @@ def check_metadata_prefix(prefix):
 # Records
 
 
-def repository_domain(request):
-    """`OAI_REPOSITORY_DOMAIN`, or the host the harvester asked for, without a port."""
-    configured = getattr(settings, "OAI_REPOSITORY_DOMAIN", "")
-    return (configured or split_domain_port(request.get_host())[0]).lower()
+def repository_domain():
+    """`OAI_REPOSITORY_DOMAIN`, else the site's `ARCHIVE_DOMAIN`: never the host a harvester
+    happened to ask for, so every name of the site gives the same identifiers."""
+    return (settings.OAI_REPOSITORY_DOMAIN or settings.ARCHIVE_DOMAIN).lower()
 
 
-def oai_identifier(request, article):
+def oai_identifier(article):
     """Built on the primary key, so an identifier survives a title or slug change."""
-    return f"oai:{repository_domain(request)}:article:{article.pk}"
+    return f"oai:{repository_domain()}:article:{article.pk}"
 
 
-def article_pk(request, identifier):
+def article_pk(identifier):
     """The primary key an identifier names, or idDoesNotExist."""
-    prefix = f"oai:{repository_domain(request)}:article:"
+    prefix = f"oai:{repository_domain()}:article:"
     local = identifier[len(prefix) :] if identifier.startswith(prefix) else ""
     pk = ascii_whole_number(local, len(str(LARGEST_PK)))
     if pk is None or pk > LARGEST_PK:
@@ -268,7 +267,7 @@ def header(parent, request, article):
     gone = article.status in Article.GONE_STATUSES
     if gone:
         element.set("status", "deleted")
-    add(element, "identifier", oai_identifier(request, article))
+    add(element, "identifier", oai_identifier(article))
     add(element, "datestamp", format_datestamp(article.datestamp))
     for spec in [] if gone else set_specs(article):
         add(element, "setSpec", spec)
@@ -366,7 +365,7 @@ def identify(request, arguments, response):
     add(element, "earliestDatestamp", format_datestamp(earliest or timezone.now()))
     add(element, "deletedRecord", "persistent")
     add(element, "granularity", "YYYY-MM-DDThh:mm:ssZ")
-    domain = repository_domain(request)
+    domain = repository_domain()
     if DOMAIN_NAME_PATTERN.fullmatch(domain):
         description = add(add(element, "description"), "oai-identifier")
         description.attrib.update(
@@ -392,7 +391,7 @@ def admin_emails():
 
 def list_metadata_formats(request, arguments, response):
     if "identifier" in arguments:
-        pk = article_pk(request, arguments["identifier"])
+        pk = article_pk(arguments["identifier"])
         if not harvestable().filter(pk=pk).exists():
             raise OAIError("idDoesNotExist", "No record has this identifier.")
     element = add(response, "ListMetadataFormats")
@@ -425,7 +424,7 @@ def list_sets(request, arguments, response):
 
 
 def get_record(request, arguments, response):
-    pk = article_pk(request, arguments["identifier"])
+    pk = article_pk(arguments["identifier"])
     check_metadata_prefix(arguments["metadataPrefix"])
     article = harvestable().with_bylines().filter(pk=pk).first()
     if article is None:

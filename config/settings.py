@@ -7,6 +7,7 @@ runs on SQLite in a file inside the checkout, so a new user needs no server.
 
 import datetime
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -218,8 +219,22 @@ ARCHIVE_TAGLINE = os.environ.get(
 
 TAGGIT_CASE_INSENSITIVE = True
 
-# OAI-PMH: the domain in record identifiers (default: the host harvesters ask for) and
-# the repository's contact addresses, which Identify must give.
+
+def first_domain_name(hosts):
+    """The first of `hosts` that is a domain name (not a wildcard or an IP address)."""
+    for host in hosts:
+        name = host.lstrip(".").lower()
+        if re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)*", name) and re.search(r"[a-z]", name):
+            return name
+    return "localhost"
+
+
+# The site's identity in feed entry ids and OAI identifiers: configured, never the host a
+# request used, so example.org and www.example.org (or a move) hand out the same ids.
+ARCHIVE_DOMAIN = os.environ.get("ARCHIVE_DOMAIN", "").lower() or first_domain_name(ALLOWED_HOSTS)
+
+# OAI-PMH: the domain in record identifiers (default: ARCHIVE_DOMAIN) and the
+# repository's contact addresses, which Identify must give.
 OAI_REPOSITORY_DOMAIN = os.environ.get("OAI_REPOSITORY_DOMAIN", "")
 OAI_ADMIN_EMAILS = env_list("OAI_ADMIN_EMAILS")
 

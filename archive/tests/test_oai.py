@@ -24,6 +24,7 @@ NS = {
 SCHEMA_LOCATION = f"{{{NS['xsi']}}}schemaLocation"
 UTC_SECONDS = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 BASE_URL = "http://testserver/oai/"
+DOMAIN = "archive.example.org"
 
 NEVER_HARVESTED = [
     pytest.param({"status": Article.Status.DRAFT, "published_at": None}, id="draft"),
@@ -78,8 +79,15 @@ def identifiers(root):
     return [element.text for element in root.iterfind(".//oai:header/oai:identifier", NS)]
 
 
-def identifier_of(article, domain="testserver"):
-    return f"oai:{domain}:article:{article.pk}"
+@pytest.fixture(autouse=True)
+def site_domain(settings):
+    """The configured site identity, unlike the host the test client asks for."""
+    settings.ARCHIVE_DOMAIN = DOMAIN
+    settings.OAI_REPOSITORY_DOMAIN = ""
+
+
+def identifier_of(article, domain=None):
+    return f"oai:{domain or DOMAIN}:article:{article.pk}"
 
 
 def set_modified_at(article, moment):
@@ -114,6 +122,7 @@ def test_identify_describes_the_repository_and_declares_persistent_deleted_recor
         "earliestDatestamp",
         "deletedRecord",
         "granularity",
+        "description",
     ]
     assert identify.findtext("oai:repositoryName", namespaces=NS) == "Indo-Pacific Policy Archive"
     assert identify.findtext("oai:baseURL", namespaces=NS) == BASE_URL
@@ -551,11 +560,11 @@ def test_metadata_formats_other_than_oai_dc_cannot_be_disseminated(client, verb)
 @pytest.mark.parametrize(
     "identifier",
     [
-        "oai:testserver:article:999999",
+        "oai:archive.example.org:article:999999",
         "oai:elsewhere.example.org:article:{pk}",
-        "oai:testserver:author:{pk}",
-        "oai:testserver:article:{pk}0000000000000000000000",
-        "oai:testserver:article:١",
+        "oai:archive.example.org:author:{pk}",
+        "oai:archive.example.org:article:{pk}0000000000000000000000",
+        "oai:archive.example.org:article:١",
         "article-0",
     ],
 )
