@@ -3,12 +3,13 @@ from django.test.utils import override_settings
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _test_settings():
+def _test_settings(tmp_path_factory):
     """Production settings, less what needs TLS or a prior collectstatic.
 
     Session-scoped so it is in force before the live server builds its middleware.
     """
     with override_settings(
+        SEARCH_INDEX_DIR=tmp_path_factory.mktemp("search-index"),  # never the checkout's
         SECURE_SSL_REDIRECT=False,
         SECURE_HSTS_SECONDS=0,
         PAGE_CACHE_SECONDS=0,  # the cache's own tests turn it on

@@ -6,4 +6,4 @@ class ArchiveConfig(AppConfig):
     name = "archive"
 
     def ready(self):
-        from . import cache, signals  # noqa: F401 - connect the index's and cache's receivers
+        from . import cache, search_upkeep, signals  # noqa: F401 - connect the indexes' and cache's receivers

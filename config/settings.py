@@ -111,6 +111,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
+# The search engine's index (tantivy): one directory per database under this one,
+# rebuilt from the database by `manage.py rebuild_search_index` or on first use.
+SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR") or BASE_DIR / "search-index")
+
 # Redis when REDIS_URL is set (shared by all workers), local memory otherwise.
 if os.environ.get("REDIS_URL"):
     CACHES = {

@@ -1,0 +1,325 @@
+"""Which articles match, how well, with which snippet, and how many per facet value.
+
+One tantivy query answers a reader's search: the same web-search syntax as before
+(words, "phrases", `or`, `-excluded`), the same field weights (title, then deck,
+summary, authors and topics, then body), the editors' vocabulary aliases as synonyms
+both ways, and a spelling correction when the words as typed find nothing. Counts
+are exact and disjunctive: each facet's counts apply every other facet's selection
+but not its own, all from one aggregation request, so the words are matched once.
+"""
+
+import difflib
+import re
+import time
+from dataclasses import dataclass, field
+
+import tantivy
+from django.db.models import Q
+from django.db.models.functions import Lower
+
+from .search import HIGHLIGHT_START, HIGHLIGHT_STOP, SNIPPET_ELLIPSIS, clean_query
+from .search import parse_web_search as parse
+from .search_index import FACET_FIELDS, Reader, plain_text, spelling_analyzer, text_analyzer
+
+FIELD_BOOSTS = {"title": 10.0, "head": 4.0, "body": 1.0}
+SORTS = {"newest": tantivy.Order.Desc, "oldest": tantivy.Order.Asc}
+MAX_FACET_VALUES = 1_000_000  # every value, so that counts are exact
+MAX_SYNONYM_WORDS = 6
+SNIPPET_CHARS = 220
+_ANALYZER = text_analyzer()
+_WORDS = spelling_analyzer()
+Must, Should, MustNot = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur.MustNot
+
+
+@dataclass
+class Hits:
+    """One page of a search: article ids in order, the exact total, counts by value id."""
+
+    ids: list
+    total: int
+    counts: dict = field(default_factory=dict)  # facet -> {value id: count}
+    corrected: str = ""  # the text searched instead of the reader's, when it found nothing
+    query: object = None
+
+
+def search(text="", filters=None, sort="relevance", offset=0, limit=20, using="default", **kw):
+    """Search what readers may see now; if the words find nothing, try them spelt right."""
+    text = clean_query(text)
+    hits = _search(text, filters or {}, sort, offset, limit, using, **kw)
+    if hits.total or not text:
+        return hits
+    corrected = spelling_correction(text, using)
+    if corrected:
+        better = _search(corrected, filters or {}, sort, offset, limit, using, **kw)
+        if better.total:
+            better.corrected = corrected
+            return better
+    return hits
+
+
+def _search(text, filters, sort, offset, limit, using, now=None, counts=True):
+    searcher = Reader.searcher(using)
+    builder = QueryBuilder(Reader.schema(using), using)
+    now = int(now if now is not None else time.time())
+    matched = builder.text(text) if text else tantivy.Query.all_query()
+    if matched is None:
+        return Hits([], 0)
+    visible = builder.and_all(matched, builder.visible(now))
+    query = builder.and_all(visible, *builder.selections(filters))
+    if sort in SORTS or not text:
+        found = searcher.search(
+            query,
+            limit,
+            count=True,
+            offset=offset,
+            order_by_field="time",
+            order=SORTS.get(sort, SORTS["newest"]),
+        )
+    else:
+        found = searcher.search(query, limit, count=True, offset=offset)
+    addresses = [address for _, address in found.hits]
+    ids = [int(pk) for pk in searcher.fast_field_values("id", addresses)] if addresses else []
+    hits = Hits(ids, found.count, query=query)
+    if counts:
+        hits.counts = facet_counts(searcher, visible, filters)
+    return hits
+
+
+def facet_counts(searcher, matched, filters):
+    """Every facet's count per value; a selected facet's without its own selection."""
+    selected = [name for name in FACET_FIELDS if filters.get(name)]
+    jobs = [(None, [name for name in FACET_FIELDS if name not in selected])]
+    jobs += [(name, [name]) for name in selected]
+    request = {}
+    for skip, names in jobs:
+        terms = {name: {"terms": {"field": name, "size": MAX_FACET_VALUES}} for name in names}
+        others = [_filter_string(name, filters[name]) for name in selected if name != skip]
+        if others:
+            request[f"without-{skip}"] = {"filter": " AND ".join(others), "aggs": terms}
+        else:
+            request.update(terms)
+    result = searcher.aggregate(matched, request)
+    counts = {}
+    for skip, names in jobs:
+        scope = result.get(f"without-{skip}", result)
+        for name in names:
+            counts[name] = {int(b["key"]): int(b["doc_count"]) for b in scope[name]["buckets"]}
+    return counts
+
+
+def _filter_string(name, values):
+    return "(" + " OR ".join(f"{name}:{int(value)}" for value in values) + ")"
+
+
+class QueryBuilder:
+    """A parsed web-search query as a tantivy query, with the vocabulary's synonyms."""
+
+    def __init__(self, schema, using="default"):
+        self.schema, self.using = schema, using
+
+    def text(self, text):
+        """The words' query, or None when nothing positive is left to find."""
+        parsed = parse(text)
+        if not parsed:
+            return None
+        synonyms = vocabulary_synonyms(_candidates(parsed), self.using)
+        groups = []
+        for positives, negatives in parsed.groups:
+            clauses = [(Must, query) for query in self._positives(positives, synonyms)]
+            clauses += [(MustNot, self.term(words)) for words in negatives]
+            groups.append((Should, tantivy.Query.boolean_query(clauses)))
+        return tantivy.Query.boolean_query(groups)
+
+    def _positives(self, positives, synonyms):
+        """Each term's query; a run of words (or a phrase) that an alias names may be either."""
+        queries, i = [], 0
+        while i < len(positives):
+            span = _longest_known_span(positives, i, synonyms)
+            if span:
+                words = [w for term in positives[i : i + span] for w in term]
+                as_typed = self.and_all(*(self.term(term) for term in positives[i : i + span]))
+                alternatives = [self.term(tuple(_words(s))) for s in synonyms[_key(words)]]
+                queries.append(self.any_of(as_typed, *alternatives))
+                i += span
+            else:
+                queries.append(self.term(positives[i]))
+                i += 1
+        return queries
+
+    def term(self, words):
+        """One word or phrase in any text field, weighted by the field."""
+        tokens = [token for word in words for token in _ANALYZER.analyze(word)]
+        if not tokens:
+            return tantivy.Query.empty_query()
+        per_field = []
+        for name, boost in FIELD_BOOSTS.items():
+            if len(tokens) == 1:
+                query = tantivy.Query.term_query(self.schema, name, tokens[0])
+            else:
+                query = tantivy.Query.phrase_query(self.schema, name, tokens)
+            per_field.append(tantivy.Query.boost_query(query, boost))
+        return self.any_of(*per_field)
+
+    def visible(self, now):
+        """Published by now: scheduled articles are indexed with their time."""
+        return tantivy.Query.range_query(self.schema, "time", tantivy.FieldType.Integer, None, now)
+
+    def selections(self, filters):
+        return [
+            tantivy.Query.term_set_query(self.schema, name, [int(v) for v in values])
+            for name, values in filters.items()
+            if values
+        ]
+
+    @staticmethod
+    def and_all(first, *filters):
+        """`first`'s scores, restricted by filters that add nothing to them."""
+        if not filters:
+            return first
+        clauses = [(Must, first)]
+        clauses += [(Must, tantivy.Query.const_score_query(f, 0.0)) for f in filters]
+        return tantivy.Query.boolean_query(clauses)
+
+    @staticmethod
+    def any_of(*queries):
+        return tantivy.Query.boolean_query([(Should, query) for query in queries])
+
+
+def _words(text):
+    return re.findall(r"\w+", text)
+
+
+def _key(words):
+    return " ".join(words).lower()
+
+
+def _candidates(parsed):
+    """Phrases and runs of up to MAX_SYNONYM_WORDS words an alias might name."""
+    keys = set()
+    for positives, _ in parsed.groups:
+        for i in range(len(positives)):
+            words = []
+            for term in positives[i : i + MAX_SYNONYM_WORDS]:
+                words += term
+                keys.add(_key(words))
+    return keys
+
+
+def _longest_known_span(positives, start, synonyms):
+    for span in range(min(MAX_SYNONYM_WORDS, len(positives) - start), 0, -1):
+        words = [w for term in positives[start : start + span] for w in term]
+        if _key(words) in synonyms:
+            return span
+    return 0
+
+
+def vocabulary_synonyms(keys, using="default"):
+    """{lower-case text: other texts}: an alias finds what it names, and the reverse.
+
+    Aliases live in the database so editors can add one from the admin; they are
+    read at query time (one query), so a new alias needs no reindexing.
+    """
+    from .models import VocabularyAlias
+
+    if not keys:
+        return {}
+    keys = list(keys)
+    rows = (
+        VocabularyAlias.objects.using(using)
+        .annotate(
+            key=Lower("text"),
+            topic_key=Lower("topic__name"),
+            theme_key=Lower("theme__name"),
+            region_key=Lower("region__name"),
+        )
+        .filter(
+            Q(key__in=keys) | Q(topic_key__in=keys) | Q(theme_key__in=keys) | Q(region_key__in=keys)
+        )
+        .values_list("text", "topic__name", "theme__name", "region__name")
+    )
+    synonyms = {}
+    for alias, *targets in rows:
+        name = next(target for target in targets if target)
+        if _key(_words(alias)) != _key(_words(name)):
+            synonyms.setdefault(_key(_words(alias)), []).append(name)
+            synonyms.setdefault(_key(_words(name)), []).append(alias)
+    return {key: values for key, values in synonyms.items() if key in keys}
+
+
+def spelling_correction(text, using="default"):
+    """The text with each unknown word replaced by the closest known one, or ""."""
+    searcher = Reader.searcher(using)
+    corrections = {}
+    for word in {w for positives, _ in parse(text).groups for term in positives for w in term}:
+        tokens = _WORDS.analyze(word)
+        if len(tokens) != 1 or len(tokens[0]) < 3 or searcher.doc_freq("words", tokens[0]):
+            continue
+        known = dict(searcher.terms_with_prefix("words", tokens[0][0], limit=50_000))
+        close = difflib.get_close_matches(tokens[0], list(known), n=5, cutoff=0.75)
+        if close:
+            best_ratio = difflib.SequenceMatcher(None, tokens[0], close[0]).ratio()
+            equally_close = [
+                c
+                for c in close
+                if difflib.SequenceMatcher(None, tokens[0], c).ratio() == best_ratio
+            ]
+            corrections[word] = max(equally_close, key=lambda c: known[c])
+    if not corrections:
+        return ""
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, corrections)) + r")\b")
+    return pattern.sub(lambda m: corrections[m.group(1)], text)
+
+
+def snippets(hits, bodies, using="default"):
+    """{article id: snippet with highlight markers} from these articles' HTML bodies.
+
+    The engine picks the passage with the most matched words and marks them; an
+    article that matched only in its title or byline starts at its first words.
+    """
+    if hits.query is None or not bodies:
+        return {}
+    generator = tantivy.SnippetGenerator.create(
+        Reader.searcher(using), hits.query, Reader.schema(using), "body"
+    )
+    generator.set_max_num_chars(SNIPPET_CHARS)
+    marked = {}
+    for pk, body_html in bodies.items():
+        text = " ".join(plain_text(body_html).split())
+        document = tantivy.Document()
+        document.add_text("body", text)
+        snippet = generator.snippet_from_doc(document)
+        marked[pk] = _mark(snippet, text) or _opening(text)
+    return marked
+
+
+def _mark(snippet, text):
+    """The engine's passage with its matches between markers (its ranges are in bytes)."""
+    fragment = snippet.fragment().encode()
+    if not fragment:
+        return ""
+    parts, last = [], 0
+    for span in snippet.highlighted():
+        parts += [fragment[last : span.start].decode(), HIGHLIGHT_START]
+        parts += [fragment[span.start : span.end].decode(), HIGHLIGHT_STOP]
+        last = span.end
+    parts.append(fragment[last:].decode())
+    where = snippet.fragment_range()
+    before = f"{SNIPPET_ELLIPSIS} " if where.start > 0 else ""
+    after = f" {SNIPPET_ELLIPSIS}" if where.end < len(text.encode()) else ""
+    return f"{before}{''.join(parts).strip()}{after}"
+
+
+def _opening(text):
+    if len(text) <= SNIPPET_CHARS:
+        return text
+    return text[:SNIPPET_CHARS].rsplit(" ", 1)[0] + f" {SNIPPET_ELLIPSIS}"
+
+
+def visible_ids(using="default", now=None):
+    """Every article id a reader could find now: what the property test compares."""
+    searcher = Reader.searcher(using)
+    builder = QueryBuilder(Reader.schema(using), using)
+    query = builder.visible(int(now if now is not None else time.time()))
+    found = searcher.search(query, max(searcher.num_docs, 1), count=False)
+    addresses = [address for _, address in found.hits]
+    return {int(pk) for pk in searcher.fast_field_values("id", addresses)} if addresses else set()

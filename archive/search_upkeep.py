@@ -1,0 +1,107 @@
+"""Keep the search engine's index current: each change re-reads the articles it touches.
+
+The index is written when the change's transaction commits, before the editor's
+request returns, so a withdrawn or deleted article is gone from every process's
+results by the time the editor sees the page; a change rolled back never reaches
+it. Articles touched within one transaction are written in one commit.
+"""
+
+import threading
+
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+from authors.models import Affiliation, Author
+
+from .models import Article, Authorship, TaggedTopic, Topic
+from .search_index import update
+
+_pending = threading.local()
+
+
+def touch(article_ids, using="default"):
+    """Re-index these articles when the current transaction commits (now, outside one)."""
+    ids = {pk for pk in article_ids if pk is not None}
+    if not ids:
+        return
+    pending = _pending.__dict__.setdefault(using, set())
+    pending |= ids
+    transaction.on_commit(lambda: flush(using), using=using)
+
+
+def flush(using="default"):
+    """Write every pending article (ids left by a rolled-back transaction are harmless)."""
+    pending = _pending.__dict__.pop(using, set())
+    if pending:
+        update(pending, using=using)
+
+
+@receiver(post_save, sender=Article)
+@receiver(post_delete, sender=Article)
+def article_changed(sender, instance, using, **kwargs):
+    touch([instance.pk], using)
+
+
+@receiver(post_save, sender=Authorship)
+@receiver(post_delete, sender=Authorship)
+def byline_changed(sender, instance, using, **kwargs):
+    touch([instance.article_id], using)
+
+
+@receiver(post_save, sender=TaggedTopic)
+@receiver(post_delete, sender=TaggedTopic)
+def tagging_changed(sender, instance, using, **kwargs):
+    touch([instance.content_object_id], using)
+
+
+@receiver(m2m_changed, sender=TaggedTopic)
+@receiver(m2m_changed, sender=Article.regions.through)
+def links_changed(sender, instance, action, pk_set, using, **kwargs):
+    """taggit's add/remove/clear and an article's regions, from either side."""
+    if not action.startswith("post_"):
+        return
+    if isinstance(instance, Article):
+        touch([instance.pk], using)
+    elif pk_set:
+        touch(pk_set, using)
+    elif action == "post_clear":
+        touch(_articles_of(sender, instance, using), using)
+
+
+def _articles_of(through, instance, using):
+    if through is TaggedTopic:
+        return (
+            TaggedTopic.objects.using(using)
+            .filter(tag=instance)
+            .values_list("content_object", flat=True)
+        )
+    return through.objects.using(using).filter(region=instance).values_list("article", flat=True)
+
+
+@receiver(post_save, sender=Author)
+def author_renamed(sender, instance, using, raw, **kwargs):
+    if not raw:
+        touch(_bylined(instance.pk, using), using)
+
+
+@receiver(post_save, sender=Affiliation)
+@receiver(post_delete, sender=Affiliation)
+def affiliation_changed(sender, instance, using, raw=False, **kwargs):
+    """An article's institutions are its authors' affiliations in its year."""
+    if not raw:
+        touch(_bylined(instance.author_id, using), using)
+
+
+@receiver(post_save, sender=Topic)
+def topic_changed(sender, instance, using, raw, **kwargs):
+    """A topic's name and description are searched; its theme is a facet."""
+    if not raw:
+        tagged = TaggedTopic.objects.using(using).filter(tag=instance)
+        touch(tagged.values_list("content_object", flat=True), using)
+
+
+def _bylined(author_id, using):
+    return (
+        Authorship.objects.using(using).filter(author=author_id).values_list("article", flat=True)
+    )
