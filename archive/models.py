@@ -15,6 +15,8 @@ from taggit.models import NaturalKeyManager, NaturalKeyModel, TagBase, TaggedIte
 
 from authors.models import Author, held_in
 
+# The importer keeps its staging tables beside its code; importing them here registers them.
+from .importing.staging import StagedDump, StagedImport  # noqa: F401
 from .markup import reading_time_minutes, render_markdown
 from .visibility import public_queryset
 

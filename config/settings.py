@@ -223,6 +223,11 @@ ARCHIVE_TAGLINE = os.environ.get(
 
 TAGGIT_CASE_INSENSITIVE = True
 
+# The importer: the largest dump it reads (25 times the longest seed) and how many files
+# one admin upload may hold. Larger files are refused before they are read.
+ARCHIVE_IMPORT_MAX_BYTES = int(os.environ.get("ARCHIVE_IMPORT_MAX_BYTES", 500_000))
+ARCHIVE_IMPORT_MAX_FILES = int(os.environ.get("ARCHIVE_IMPORT_MAX_FILES", 20))
+
 
 def first_domain_name(hosts):
     """The first of `hosts` that is a domain name (not a wildcard or an IP address)."""

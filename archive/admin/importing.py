@@ -1,20 +1,23 @@
 """The importer's admin page: upload dumps, preview a dry run, then confirm to save."""
 
-import base64
+import uuid
 from collections import Counter
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
-from django.core import signing
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from .. import publishing
+from ..importing.decode import max_dump_bytes
 from ..importing.errors import Document, DumpError
 from ..importing.report import report_rows
 from ..importing.service import import_dumps
+from ..importing.staging import StagedDump, StagedImport
 from ..models import ArticleType, Series
 
 
@@ -23,21 +26,38 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
+    """Several files, each refused by its size before a byte of it is read."""
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".txt,text/plain"}))
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
         single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data] if data else [single(None, initial)]
-        return [single(data, initial)]
+        files = data if isinstance(data, list | tuple) else [data]
+        files = [single(item, initial) for item in files] if files else [single(None, initial)]
+        limit = settings.ARCHIVE_IMPORT_MAX_FILES
+        if len(files) > limit:
+            raise ValidationError(f"{len(files)} files: upload at most {limit} at a time.")
+        problems = [
+            f"{file.name}: larger than {max_dump_bytes():,} bytes"
+            for file in files
+            if file.size > max_dump_bytes()
+        ]
+        if problems:
+            raise ValidationError(problems)
+        return files
 
 
 class ImportUploadForm(forms.Form):
     """The admin's upload form: the files and the command's options."""
 
     files = MultipleFileField(label="Text dumps", help_text="One or more UTF-8 .txt files.")
+
+    def read_documents(self):
+        """The uploads' bytes, read in chunks: Django keeps a large upload on disk until here."""
+        return [Document(f.name, b"".join(f.chunks())) for f in self.cleaned_data["files"]]
+
     article_type = forms.ModelChoiceField(
         ArticleType.objects.all(),
         required=False,
@@ -66,21 +86,16 @@ class ImportUploadForm(forms.Form):
         }
 
 
-PAYLOAD_SALT = "archive.importers.preview"
-PAYLOAD_MAX_AGE = 60 * 60
-
-
 def import_view(model_admin, request):
     """Upload dumps, see what the importer found (a dry run), then confirm to save.
 
-    The confirmation carries the previewed files in a signed field, so what is saved is
-    exactly what was previewed, without keeping uploads on the server.
+    The preview keeps the files on the server (`StagedImport`) and the confirmation names
+    them, so what is saved is exactly what was previewed.
     """
     if not (model_admin.has_add_permission(request) and model_admin.has_change_permission(request)):
         raise PermissionDenied
-    can_publish = publishing.can_publish(request.user)
-    if request.method == "POST" and "payload" in request.POST:
-        return _confirm(model_admin, request, can_publish)
+    if request.method == "POST" and "staged" in request.POST:
+        return _confirm(model_admin, request)
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,
@@ -89,7 +104,7 @@ def import_view(model_admin, request):
     form = ImportUploadForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
-        can_publish=can_publish,
+        can_publish=publishing.can_publish(request.user),
     )
     if form.is_valid():
         context.update(_preview(form, request.user))
@@ -98,8 +113,8 @@ def import_view(model_admin, request):
 
 
 def _preview(form, user):
-    """A dry run of the uploaded files: the report rows and the signed payload to confirm."""
-    documents = [Document(f.name, f.read()) for f in form.cleaned_data["files"]]
+    """A dry run of the uploaded files: the report rows, and the staged files to confirm."""
+    documents = form.read_documents()
     options = form.import_options()
     try:
         results = import_dumps(documents=documents, dry_run=True, user=user, **options)
@@ -107,35 +122,32 @@ def _preview(form, user):
         for problem in error.problems:
             form.add_error("files", str(problem))
         return {}
-    payload = signing.dumps(
-        {
-            "files": [[d.source, base64.b64encode(d.data).decode()] for d in documents],
-            "options": options,
-        },
-        salt=PAYLOAD_SALT,
-        compress=True,
-    )
-    return {"results": [(result, report_rows(result)) for result in results], "payload": payload}
+    with transaction.atomic():
+        StagedImport.objects.expired().delete()
+        staged = StagedImport.objects.create(user=user, options=options)
+        StagedDump.objects.bulk_create(
+            StagedDump(staged_import=staged, position=position, name=d.source, data=d.data)
+            for position, d in enumerate(documents)
+        )
+    return {"results": [(result, report_rows(result)) for result in results], "staged": staged}
 
 
-def _confirm(model_admin, request, can_publish):
+def _confirm(model_admin, request):
     """Save exactly what was previewed, or say why nothing was saved."""
-    try:
-        payload = signing.loads(request.POST["payload"], salt=PAYLOAD_SALT, max_age=PAYLOAD_MAX_AGE)
-    except signing.BadSignature:
+    staged = _staged_import(request)
+    if staged is None:
         model_admin.message_user(
             request, "The preview has expired; please upload the files again.", messages.ERROR
         )
         return HttpResponseRedirect(request.path)
-    if payload["options"]["publish"] and not can_publish:
-        raise PermissionDenied
-    documents = [Document(name, base64.b64decode(data)) for name, data in payload["files"]]
+    documents = [Document(dump.name, bytes(dump.data)) for dump in staged.dumps.all()]
     try:
-        results = import_dumps(documents=documents, user=request.user, **payload["options"])
+        results = import_dumps(documents=documents, user=request.user, **staged.options)
     except DumpError as error:
         for problem in error.problems:
             model_admin.message_user(request, str(problem), messages.ERROR)
         return HttpResponseRedirect(request.path)
+    staged.delete()
     counts = Counter(result.action for result in results)
     model_admin.message_user(
         request,
@@ -144,3 +156,12 @@ def _confirm(model_admin, request, can_publish):
         messages.SUCCESS,
     )
     return HttpResponseRedirect(reverse("admin:archive_article_changelist"))
+
+
+def _staged_import(request):
+    """The uploader's own unexpired preview named by the confirmation, or None."""
+    try:
+        key = uuid.UUID(request.POST["staged"])
+    except ValueError:
+        return None
+    return StagedImport.objects.usable_by(request.user).filter(key=key).first()

@@ -38,14 +38,20 @@ _ACADEMIC_ROLE_OF = re.compile(
 
 
 def _sentences(text):
-    pieces = re.split(r"(?<=[.!?])\s+(?=[A-Z])", text)
-    sentences = []
-    for piece in pieces:
-        if sentences and _ABBREVIATION.search(sentences[-1]):
-            sentences[-1] += " " + piece
+    """Sentences of a note; a piece ending in an abbreviation ("Dr.", "J.") joins the next.
+
+    Only the previous piece is examined, never the sentence built so far, so a note of
+    thousands of initials costs what its length does.
+    """
+    sentences, previous = [], ""
+    for piece in re.split(r"(?<=[.!?])\s+(?=[A-Z])", text):
+        if sentences and _ABBREVIATION.search(previous):
+            sentences[-1].append(piece)
         else:
-            sentences.append(piece)
-    return [s.strip() for s in sentences if s.strip()]
+            sentences.append([piece])
+        previous = piece
+    joined = (" ".join(pieces).strip() for pieces in sentences)
+    return [sentence for sentence in joined if sentence]
 
 
 def _is_place(part):

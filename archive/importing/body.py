@@ -110,12 +110,13 @@ def drop_repeated_headings(items, titles):
 
 
 def to_markdown(items):
+    """Markdown for the items: consecutive list items of one kind make one list."""
     out, previous = [], None
     for kind, text in items:
         if kind == "h":
-            out.append(f"## {text}")
+            out.append([f"## {text}"])
         elif kind == "p":
-            out.append(re.sub(r"^([#>])", r"\\\1", text))
+            out.append([re.sub(r"^([#>])", r"\\\1", text)])
         else:
             if kind == "ul":
                 lead = _LIST_LEAD.match(text)
@@ -123,8 +124,8 @@ def to_markdown(items):
                     text = f"**{lead.group('lead')}:** {lead.group('rest')}"
                 text = f"- {text}"
             if previous == kind:
-                out[-1] += f"\n{text}"
+                out[-1].append(text)
             else:
-                out.append(text)
+                out.append([text])
         previous = kind
-    return "\n\n".join(out) + "\n" if out else ""
+    return "\n\n".join("\n".join(lines) for lines in out) + "\n" if out else ""

@@ -1,11 +1,19 @@
 """Bytes to text: only clean UTF-8 text dumps get past this step."""
 
-import unicodedata
+import re
 from pathlib import Path
+
+from django.conf import settings
 
 from .errors import Document, DumpError, Problem
 
-MAX_DUMP_BYTES = 500_000  # 25 times the longest seed.
+# Unicode's control characters (category Cc) except the line and page breaks text may hold.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
+def max_dump_bytes():
+    """The largest dump accepted (settings.ARCHIVE_IMPORT_MAX_BYTES), checked before reading."""
+    return settings.ARCHIVE_IMPORT_MAX_BYTES
 
 
 def _line_at(data, offset):
@@ -18,8 +26,8 @@ def decode_dump(data, source):
     Only UTF-8 is accepted: guessing Latin-1 or Windows-1252 silently garbles quotes and
     dashes, and the editor can re-save the file in a second.
     """
-    if len(data) > MAX_DUMP_BYTES:
-        raise DumpError.at(source, None, f"larger than {MAX_DUMP_BYTES:,} bytes")
+    if len(data) > max_dump_bytes():
+        raise DumpError.at(source, None, f"larger than {max_dump_bytes():,} bytes")
     if not data.strip():
         raise DumpError.at(source, 1, "the file is empty")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -38,9 +46,9 @@ def decode_dump(data, source):
             f"not UTF-8 text (byte 0x{data[error.start]:02X} at column {column}); "
             "save the file as UTF-8 and import it again",
         ) from error
-    for number, line in enumerate(text.split("\n"), 1):
-        if any(unicodedata.category(c) == "Cc" and c not in "\t\f\v\r" for c in line):
-            raise DumpError.at(source, number, "control characters: not a text dump")
+    if control := _CONTROL.search(text):
+        line = text.count("\n", 0, control.start()) + 1
+        raise DumpError.at(source, line, "control characters: not a text dump")
     return text
 
 
@@ -59,8 +67,8 @@ def read_paths(paths):
             problems.append(Problem(raw, None, "no such file or directory"))
             continue
         for file in files:
-            if file.stat().st_size > MAX_DUMP_BYTES:
-                problems.append(Problem(str(file), None, f"larger than {MAX_DUMP_BYTES:,} bytes"))
+            if file.stat().st_size > max_dump_bytes():
+                problems.append(Problem(str(file), None, f"larger than {max_dump_bytes():,} bytes"))
             else:
                 documents.append(Document(str(file), file.read_bytes()))
     if problems:

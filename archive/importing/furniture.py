@@ -23,6 +23,7 @@ _CARD_ENDS = {
     "live": "join live",
     "series": "read more",
 }
+_CARD_END_MARKERS = set(_CARD_ENDS.values())
 _CARD_LOOKAHEAD = 12
 
 
@@ -49,18 +50,35 @@ def series_cards(lines):
     return cards
 
 
+def _card_ends(lines):
+    """{line index: index of its card's closing line} for every card start that has one.
+
+    A card closes within the next few non-empty lines. Each line's next closing marker is
+    found by one backward pass, so a dump of ten thousand "quiz" lines is one pass too.
+    """
+    filled = [i for i, line in enumerate(lines) if line.text]
+    next_marker, ends = {}, {}
+    for position in range(len(filled) - 1, -1, -1):
+        index = filled[position]
+        text = lines[index].text.casefold()
+        end_marker = _CARD_ENDS.get(text)
+        if end_marker and end_marker in next_marker:
+            end_position = next_marker[end_marker]
+            if end_position - position <= _CARD_LOOKAHEAD:
+                ends[index] = filled[end_position]
+        if text in _CARD_END_MARKERS:
+            next_marker[text] = position
+    return ends
+
+
 def drop_furniture(lines):
     """Lines without site furniture: quiz, live and series cards, adverts, counters."""
-    kept, index = [], 0
+    kept, index, card_ends = [], 0, _card_ends(lines)
     while index < len(lines):
+        if index in card_ends:
+            index = card_ends[index] + 1
+            continue
         text = lines[index].text
-        end_marker = _CARD_ENDS.get(text.casefold())
-        if end_marker:
-            ahead = [i for i in range(index + 1, len(lines)) if lines[i].text][:_CARD_LOOKAHEAD]
-            end = next((i for i in ahead if lines[i].text.casefold() == end_marker), None)
-            if end is not None:
-                index = end + 1
-                continue
         if not (FURNITURE.match(text) or VIEWS.match(text) or READING_TIME.match(text)):
             kept.append(lines[index])
         index += 1

@@ -2,6 +2,7 @@
 
 import datetime
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.utils.text import slugify
 
@@ -10,8 +11,9 @@ from archive.markup import count_words, reading_time_minutes
 MAX_SLUG_LENGTH = 70  # Whole words only; long subtitles make unreadable URLs.
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
+    """One line of a dump, whitespace collapsed, with its number for error messages."""
+
     number: int
     text: str
 

@@ -8,8 +8,11 @@ from .header import SMALL_WORDS
 _CHUNK_STRIP = ".,;:!?()[]{}\"'“”‘’*#"
 
 
+_NOT_WORD = re.compile(r"[\W_]")
+
+
 def _key(text):
-    return re.sub(r"[\W_]", "", text).casefold()
+    return _NOT_WORD.sub("", text).casefold()
 
 
 def _is_mechanical_title_case(words):
@@ -24,36 +27,48 @@ def _recover_phrase(words, start, chunks, keys):
     Returns (end, spelling) or None. The body is the authority on how a phrase is
     written: "India Us 22" in a damaged title is "India-US 2+2" in the text.
     """
-    for end in range(len(words), start, -1):
-        target = "".join(_key(w) for w in words[start:end])
-        if not target:
+    forms = _body_spellings(words, start, chunks, keys)
+    if not forms:
+        return None
+    end = max(forms)
+    forms = forms[end]
+    spelling = max(forms, key=lambda f: (sum(c[:1].isupper() for c in f.split()), forms[f]))
+    if spelling.casefold() == " ".join(words[start:end]).casefold():
+        return end, None
+    title_words = {w.casefold(): w for w in words[start:end]}
+    merged = [
+        title_words.get(chunk.casefold(), chunk)
+        if chunk.isalpha() and not (chunk.isupper() and len(chunk) > 1)
+        else chunk
+        for chunk in spelling.split()
+    ]
+    return end, " ".join(merged)
+
+
+def _body_spellings(words, start, chunks, keys):
+    """{end: Counter of body spellings} of the title words from `start` to each end.
+
+    One pass over the body: each run of body words whose letters spell the start of the
+    title is followed as far as it keeps spelling it, and counted at every title-word end
+    it reaches exactly.
+    """
+    ends, length = {}, 0
+    for end in range(start + 1, len(words) + 1):
+        length += len(_key(words[end - 1]))
+        if length:
+            ends.setdefault(length, []).append(end)
+    full = "".join(_key(w) for w in words[start:])
+    forms = {}
+    for first, key in enumerate(keys):
+        if not key or not full.startswith(key):
             continue
-        forms = Counter()
-        for first, key in enumerate(keys):
-            if not key or not target.startswith(key):
-                continue
-            joined, last = "", first
-            while last < len(keys) and len(joined) < len(target):
-                joined += keys[last]
-                last += 1
-                if not target.startswith(joined):
-                    break
-            if joined == target:
-                forms[" ".join(chunks[first:last])] += 1
-        if not forms:
-            continue
-        spelling = max(forms, key=lambda f: (sum(c[:1].isupper() for c in f.split()), forms[f]))
-        if spelling.casefold() == " ".join(words[start:end]).casefold():
-            return end, None
-        title_words = {w.casefold(): w for w in words[start:end]}
-        merged = [
-            title_words.get(chunk.casefold(), chunk)
-            if chunk.isalpha() and not (chunk.isupper() and len(chunk) > 1)
-            else chunk
-            for chunk in spelling.split()
-        ]
-        return end, " ".join(merged)
-    return None
+        reached, last = 0, first
+        while last < len(keys) and reached < len(full) and full.startswith(keys[last], reached):
+            reached += len(keys[last])
+            last += 1
+            for end in ends.get(reached, ()) if keys[last - 1] else ():
+                forms.setdefault(end, Counter())[" ".join(chunks[first:last])] += 1
+    return forms
 
 
 def repair_title(title, body_text):

@@ -1,15 +1,17 @@
 """The admin upload page: preview, confirm, permissions."""
 
+import datetime
+
 import pytest
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
-from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from reversion.models import Version
 
-from archive.admin.importing import PAYLOAD_SALT
 from archive.importing.errors import Document, DumpError
 from archive.importing.service import import_dumps
+from archive.importing.staging import StagedImport
 from archive.models import (
     Article,
 )
@@ -18,6 +20,7 @@ from archive.tests.factories import (
     ArticleTypeFactory,
     SeriesFactory,
     TopicFactory,
+    user_in_group,
 )
 from archive.tests.importing.dumps import (
     BODY,
@@ -56,7 +59,7 @@ def test_the_admin_upload_previews_then_saves_on_confirmation(editor_client, typ
     assert Article.objects.count() == 0 and Institution.objects.count() == 0
 
     response = editor_client.post(
-        reverse("admin:archive_article_import"), {"payload": response.context["payload"]}
+        reverse("admin:archive_article_import"), {"staged": response.context["staged"].key}
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:archive_article_changelist")
@@ -71,7 +74,7 @@ def test_the_admin_upload_can_publish_and_set_the_series(editor_client, types):
         editor_client, ("a.txt", make_dump().encode()), publish="on", series=series.slug
     )
     editor_client.post(
-        reverse("admin:archive_article_import"), {"payload": response.context["payload"]}
+        reverse("admin:archive_article_import"), {"staged": response.context["staged"].key}
     )
     article = Article.objects.get()
     assert (article.status, article.series) == (Article.Status.PUBLISHED, series)
@@ -82,17 +85,65 @@ def test_a_bad_upload_is_shown_with_its_file_and_line(editor_client, types):
         editor_client, ("good.txt", make_dump().encode()), ("bad.txt", "Caf\u00e9".encode("cp1252"))
     )
     assert "bad.txt:1: not UTF-8" in response.content.decode()
-    assert "payload" not in response.context
+    assert "staged" not in response.context
     assert Article.objects.count() == 0
 
 
-def test_a_tampered_confirmation_saves_nothing(editor_client, types):
-    response = upload(editor_client, ("a.txt", make_dump().encode()))
-    payload = signing.loads(response.context["payload"], salt=PAYLOAD_SALT)
-    forged = signing.dumps(payload, salt="something else", compress=True)
-    response = editor_client.post(reverse("admin:archive_article_import"), {"payload": forged})
+@pytest.mark.parametrize("key", ["not-a-key", "00000000-0000-0000-0000-000000000000", ""])
+def test_a_confirmation_of_an_unknown_upload_saves_nothing(editor_client, types, key):
+    upload(editor_client, ("a.txt", make_dump().encode()))
+    response = editor_client.post(reverse("admin:archive_article_import"), {"staged": key})
     assert response.status_code == 302
     assert Article.objects.count() == 0
+
+
+def test_only_the_uploader_can_confirm_their_preview(client, editor, types):
+    other = user_in_group("Editors", "other-editor")
+    client.force_login(editor)
+    key = upload(client, ("a.txt", make_dump().encode())).context["staged"].key
+    client.force_login(other)
+    client.post(reverse("admin:archive_article_import"), {"staged": key})
+    assert Article.objects.count() == 0
+
+
+def test_an_expired_preview_saves_nothing_and_says_so(editor_client, types):
+    response = upload(editor_client, ("a.txt", make_dump().encode()))
+    StagedImport.objects.update(created_at=timezone.now() - datetime.timedelta(hours=2))
+    response = confirm(editor_client, response)
+    assert Article.objects.count() == 0
+    follow = editor_client.get(response["Location"])
+    assert "The preview has expired" in follow.content.decode()
+
+
+@pytest.mark.parametrize("files", [6, 20])
+def test_the_most_files_of_the_largest_size_preview_and_save(editor_client, types, settings, files):
+    """Nothing is posted back: the confirmation is as small with many large files as one."""
+    settings.ARCHIVE_IMPORT_MAX_BYTES = 40_000
+    settings.ARCHIVE_IMPORT_MAX_FILES = files
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100_000  # below what the files add up to
+    dumps = []
+    for number in range(files):
+        body = f"Paragraph {number} on maritime domain awareness in the Indian Ocean.\n\n"
+        text = make_dump(title=f"Quad Ministers Meet in Tokyo, Round {number}", body="")
+        text += body * ((40_000 - len(text)) // len(body))
+        dumps.append((f"dump{number}.txt", text.encode()))
+        assert 39_000 < len(dumps[-1][1]) <= 40_000
+    response = upload(editor_client, *dumps)
+    assert response.status_code == 200 and len(response.context["results"]) == files
+    assert confirm(editor_client, response).status_code == 302
+    assert Article.objects.count() == files
+    assert StagedImport.objects.count() == 0
+
+
+def test_too_many_or_too_large_files_are_refused_before_reading(editor_client, types, settings):
+    settings.ARCHIVE_IMPORT_MAX_BYTES = 10_000
+    settings.ARCHIVE_IMPORT_MAX_FILES = 2
+    page = upload(editor_client, ("big.txt", b"x" * 10_001)).content.decode()
+    assert "big.txt: larger than 10,000 bytes" in page
+    dumps = [(f"d{n}.txt", make_dump(title=f"Title number {n} here").encode()) for n in range(3)]
+    page = upload(editor_client, *dumps).content.decode()
+    assert "3 files: upload at most 2 at a time." in page
+    assert StagedImport.objects.count() == 0 and Article.objects.count() == 0
 
 
 def test_the_import_page_needs_the_right_to_add_articles(client, django_user_model):
@@ -140,7 +191,7 @@ def test_a_user_without_the_right_to_add_articles_imports_nothing(types, django_
 
 def confirm(client, response):
     return client.post(
-        reverse("admin:archive_article_import"), {"payload": response.context["payload"]}
+        reverse("admin:archive_article_import"), {"staged": response.context["staged"].key}
     )
 
 
@@ -153,7 +204,7 @@ def test_a_contributor_cannot_overwrite_a_published_article(contributor_client, 
     response = upload(contributor_client, ("quad.txt", make_dump().encode()))
     page = response.content.decode()
     assert "quad.txt:1: not imported" in page and "ask an editor" in page
-    assert "payload" not in response.context
+    assert "staged" not in response.context
     published.refresh_from_db()
     assert published.body == "The published text."
 
