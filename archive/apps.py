@@ -6,4 +6,7 @@ class ArchiveConfig(AppConfig):
     name = "archive"
 
     def ready(self):
-        from . import cache, search_upkeep, signals  # noqa: F401 - connect the indexes' and cache's receivers
+        # Connect the indexes' and cache's receivers; teach citeproc-py the CSL rules it misses.
+        from . import cache, csl_fixes, search_upkeep, signals  # noqa: F401
+
+        csl_fixes.install()

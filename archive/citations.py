@@ -23,6 +23,8 @@ from django.core.cache import cache
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 
+from .csl_fixes import punctuation_inside_quotes
+
 STYLES = [
     ("apa", "APA"),
     ("chicago-author-date", "Chicago (author-date)"),
@@ -69,7 +71,7 @@ def csl_record(article, url):
         "id": citation_key(article),
         "type": "report" if article.article_type.slug in REPORT_TYPES else "article",
         "title": article.title,
-        "author": [split_name(a.author.name) for a in article.byline()],
+        "author": [split_name(a.author.name) for a in article.byline()] or corporate_author(),
         "issued": {"date-parts": [[published.year, published.month, published.day]]},
         "publisher": settings.ARCHIVE_NAME,
         "genre": article.article_type.name,
@@ -83,6 +85,27 @@ def csl_record(article, url):
     topics = [topic.name for topic in article.topic_list()]
     if topics:
         record["keyword"] = ", ".join(topics)
+    return record
+
+
+def corporate_author():
+    """With ARCHIVE_CORPORATE_AUTHOR, an unsigned article is the archive's own work.
+
+    Otherwise it has no author, and each style applies its own rule for that (the title
+    takes the author's place, once).
+    """
+    return [{"literal": settings.ARCHIVE_NAME}] if settings.ARCHIVE_CORPORATE_AUTHOR else []
+
+
+def for_style(record, style_name):
+    """A work whose author is also its publisher, as each guide asks (APA 7 9.25: the
+    publisher is left out; MLA 9: the organisation is given as publisher only)."""
+    if not record.get("publisher") or record.get("author") != [{"literal": record["publisher"]}]:
+        return record
+    if style_name == "apa":
+        return {key: value for key, value in record.items() if key != "publisher"}
+    if style_name == "modern-language-association":
+        return {**record, "author": []}
     return record
 
 
@@ -110,13 +133,14 @@ def format_record(record, style_name):
     so the record is escaped on the way in, and the result is sanitised down to
     the formatting tags CSL styles use on the way out.
     """
+    record = for_style(record, style_name)
     source = CiteProcJSON([{**_escaped(record), "id": record["id"]}])
     bibliography = CitationStylesBibliography(_style(style_name), source, citeproc_formatter.html)
     bibliography.register(Citation([CitationItem(record["id"])]))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         entry = str(bibliography.bibliography()[0])
-    return nh3.clean(entry, tags=CSL_TAGS, attributes={})
+    return punctuation_inside_quotes(nh3.clean(entry, tags=CSL_TAGS, attributes={}))
 
 
 def formatted_citations(article, url):
@@ -151,9 +175,9 @@ def to_bibtex(records):
         fields = {
             "title": bibtex_title(record["title"]),
             "author": " and ".join(
-                latex_escape(
-                    f"{n['family']}, {n['given']}" if "family" in n else "{" + n["literal"] + "}"
-                )
+                latex_escape(f"{n['family']}, {n['given']}")
+                if "family" in n
+                else "{" + latex_escape(n["literal"]) + "}"  # braced: a name BibTeX won't split
                 for n in record["author"]
             ),
             "year": str(year),

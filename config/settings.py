@@ -221,6 +221,10 @@ ARCHIVE_TAGLINE = os.environ.get(
     "ARCHIVE_TAGLINE", "Analysis on foreign policy, defence and the Indo-Pacific"
 )
 
+# Citations of an article with no named author: by default each style's rule for works
+# without an author; with ARCHIVE_CORPORATE_AUTHOR=1 the archive (ARCHIVE_NAME) is the author.
+ARCHIVE_CORPORATE_AUTHOR = env_bool("ARCHIVE_CORPORATE_AUTHOR", default=False)
+
 TAGGIT_CASE_INSENSITIVE = True
 
 # The importer: the largest dump it reads (25 times the longest seed) and how many files

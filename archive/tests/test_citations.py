@@ -1,13 +1,15 @@
 """Citations a reference manager can read: parsed back by real parsers."""
 
+import html
 import json
+import re
 
 import bibtexparser
 import pytest
 import rispy
 from django.core.management import call_command
 
-from archive.citations import bibtex_title, latex_escape
+from archive.citations import bibtex_title, format_record, latex_escape
 from archive.tests.factories import ArticleFactory, ArticleTypeFactory, SeriesFactory
 from authors.tests.factories import AuthorFactory
 
@@ -131,3 +133,113 @@ def test_a_search_export_is_capped(client, monkeypatch):
 
 def test_a_bad_search_export_is_a_400(client):
     assert client.get("/search/cite.bib", {"page": "x", "year": "nope"}).status_code == 400
+
+
+# ----------------------------------------------------------------------- without an author
+
+EXPLAINER_TITLE = (
+    "India-US 2+2 Ministerial Dialogue: Deepening Strategic Partnership in a Shifting "
+    "Geopolitical Landscape"
+)
+
+
+def citations_on(client, url):
+    """{label: plain text} of the page's "Cite this" block."""
+    page = client.get(url).content.decode()
+    found = re.findall(r"<dt>(.*?)</dt>\s*<dd[^>]*>(.*?)</dd>", page, re.S)
+    return {label: html.unescape(re.sub(r"<[^>]+>", "", text)).strip() for label, text in found}
+
+
+def test_apa_matches_the_apa7_examples_for_no_author_and_a_group_author():
+    """APA 7, 10.16, examples 111 and 110: the title, or the group, takes the author's place
+    once; a group that is also the publisher is not repeated as publisher."""
+    pizza = {
+        "id": "pizza",
+        "type": "webpage",
+        "title": "Tuscan white bean pizza",
+        "author": [],
+        "issued": {"date-parts": [[2018, 2, 28]]},
+        "container-title": "Budget Bytes",
+        "URL": "https://www.budgetbytes.com/tuscan-white-bean-pizza/",
+    }
+    assert format_record(pizza, "apa") == (
+        "<i>Tuscan white bean pizza</i>. (2018, February 28). Budget Bytes. "
+        "https://www.budgetbytes.com/tuscan-white-bean-pizza/"
+    )
+    who = {
+        "id": "who",
+        "type": "webpage",
+        "title": "Questions and answers on immunization and vaccine safety",
+        "author": [{"literal": "World Health Organization"}],
+        "publisher": "World Health Organization",
+        "issued": {"date-parts": [[2018, 5, 24]]},
+        "URL": "https://www.who.int/features/qa/84/en/",
+    }
+    assert format_record(who, "apa") == (
+        "World Health Organization. (2018, May 24). <i>Questions and answers on immunization "
+        "and vaccine safety</i>. https://www.who.int/features/qa/84/en/"
+    )
+
+
+def test_the_unsigned_explainer_is_cited_by_its_title_once_in_every_style(client, sample):
+    cited = citations_on(client, EXPLAINER)
+    assert cited == {
+        # APA 7 9.12: the title moves to the author position, the date follows it.
+        "APA": f"{EXPLAINER_TITLE}. (2025). [Explainer]. Policy Archive. http://testserver"
+        f"{EXPLAINER}",
+        # Chicago 17 15.32: the title stands first, quoted, the period inside the quotes.
+        "Chicago (author-date)": f"“{EXPLAINER_TITLE}.” 2025. Explainer. GEG365 UPSC "
+        f"International Relation. Policy Archive, April 29. http://testserver{EXPLAINER}.",
+        # MLA 9 5.6: with no author the entry begins with the title.
+        "MLA": f"“{EXPLAINER_TITLE}.” Explainer. Policy Archive, 29 Apr. 2025, "
+        f"http://testserver{EXPLAINER}. GEG365 UPSC International Relation.",
+    }
+
+
+def test_chicago_and_mla_give_the_authors_given_name_in_full(client, sample):
+    cited = citations_on(client, VIEWPOINT)
+    assert cited["APA"].startswith("Mishra, V. (2020). India-US Relations:")
+    assert cited["Chicago (author-date)"].startswith(
+        "Mishra, Vivek. 2020. “India-US Relations: Major Takeaways from Latest 2+2 Meet.” "
+    )
+    assert cited["MLA"].startswith(
+        "Mishra, Vivek. “India-US Relations: Major Takeaways from Latest 2+2 Meet.” "
+    )
+
+
+def test_a_title_ending_in_a_question_mark_takes_no_extra_period(client):
+    article = ArticleFactory(title="Is the Quad an alliance?", authors=[AuthorFactory()])
+    chicago = citations_on(client, article.get_absolute_url())["Chicago (author-date)"]
+    assert "“Is the Quad an Alliance?” " in chicago
+
+
+def test_an_archive_that_signs_unsigned_work_cites_itself_as_group_author(client, settings):
+    settings.ARCHIVE_NAME = "Maritime Policy Institute"
+    settings.ARCHIVE_CORPORATE_AUTHOR = True
+    article = ArticleFactory(title="Ports of call", published_at="2024-05-06T12:00:00Z")
+    url = article.get_absolute_url()
+
+    cited = citations_on(client, url)
+    assert cited["APA"] == (
+        f"Maritime Policy Institute. (2024). Ports of call [Analysis]. http://testserver{url}"
+    )
+    assert cited["Chicago (author-date)"].startswith(
+        "Maritime Policy Institute. 2024. “Ports of Call.” Analysis. Maritime Policy Institute,"
+    )
+    assert cited["MLA"].startswith("“Ports of Call.” Analysis. Maritime Policy Institute, 6 May")
+    (entry,) = bibtexparser.parse_string(client.get(f"{url}cite.bib").content.decode()).entries
+    assert entry["author"] == "{Maritime Policy Institute}"
+    (ris,) = rispy.loads(client.get(f"{url}cite.ris").content.decode())
+    assert ris["authors"] == ["Maritime Policy Institute"]
+    (record,) = json.loads(client.get(f"{url}cite.json").content)
+    assert record["author"] == [{"literal": "Maritime Policy Institute"}]
+
+
+def test_unsigned_work_exports_without_an_author_by_default(client, sample):
+    (entry,) = bibtexparser.parse_string(
+        client.get(f"{EXPLAINER}cite.bib").content.decode()
+    ).entries
+    assert "author" not in entry.fields_dict
+    assert entry["title"].startswith("{India-US} 2+2 Ministerial Dialogue")
+    (record,) = json.loads(client.get(f"{EXPLAINER}cite.json").content)
+    assert record["author"] == []
