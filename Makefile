@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format install migrate sample browser clean serve
+.PHONY: run test lint format install migrate sample browser clean serve fuzz
 
 $(BIN)/python:
 	@$(PYTHON) -c "import sys; sys.exit(sys.version_info < (3, 11))" || { echo "Python 3.11 or newer is required: make PYTHON=/path/to/python3.11"; exit 1; }
@@ -45,7 +45,7 @@ browser:
 test: install browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python manage.py makemigrations --check --dry-run
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 format: install
@@ -70,3 +70,10 @@ serve: install
 	@DEBUG=0 $(BIN)/gunicorn -c gunicorn.conf.py --check-config
 	DEBUG=0 $(BIN)/python manage.py collectstatic --noinput -v0
 	DEBUG=0 exec $(BIN)/gunicorn -c gunicorn.conf.py
+
+## Fuzz the public site: hostile requests to gunicorn on 127.0.0.1 over a temporary
+## database (fuzz/run.py). Last line: "N requests, M server errors"; fails if M > 0.
+FUZZ_REQUESTS ?= 100000
+FUZZ_SECONDS ?= 3600
+fuzz: install
+	$(BIN)/python -m fuzz.run --requests $(FUZZ_REQUESTS) --seconds $(FUZZ_SECONDS)

@@ -18,10 +18,11 @@ from authors.models import Author, held_in
 # The importer keeps its staging tables beside its code; importing them here registers them.
 from .importing.staging import StagedDump, StagedImport  # noqa: F401
 from .markup import reading_time_minutes, render_markdown
+from .plain_text import PlainTextMixin
 from .visibility import public_queryset
 
 
-class ArticleType(NaturalKeyModel):
+class ArticleType(PlainTextMixin, NaturalKeyModel):
     """An editable list of kinds of publication: Viewpoint, Issue Brief, Report...
 
     Fixtures name types, themes and regions by slug (natural keys), so they load onto
@@ -46,7 +47,7 @@ class ArticleType(NaturalKeyModel):
         return f"{reverse('archive:search')}?type={self.slug}"
 
 
-class Series(models.Model):
+class Series(PlainTextMixin, models.Model):
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
     description = models.TextField(blank=True)
@@ -64,7 +65,7 @@ class Series(models.Model):
         return reverse("archive:series", kwargs={"slug": self.slug})
 
 
-class Theme(NaturalKeyModel):
+class Theme(PlainTextMixin, NaturalKeyModel):
     """The curated top level of the taxonomy; topics roll up to a theme."""
 
     name = models.CharField(max_length=100, unique=True)
@@ -85,7 +86,7 @@ class Theme(NaturalKeyModel):
         return reverse("archive:theme", kwargs={"slug": self.slug})
 
 
-class Topic(TagBase):
+class Topic(PlainTextMixin, TagBase):
     """A django-taggit tag that may belong to a theme (COMCASA → Defence trade...)."""
 
     theme = models.ForeignKey(
@@ -122,7 +123,7 @@ class TaggedTopic(TaggedItemBase):
         ]
 
 
-class Region(NaturalKeyModel):
+class Region(PlainTextMixin, NaturalKeyModel):
     class Kind(models.TextChoices):
         COUNTRY = "country", "Country"
         REGION = "region", "Region"
@@ -217,7 +218,7 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
-class Article(models.Model):
+class Article(PlainTextMixin, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         REVIEW = "review", "In review"
@@ -500,7 +501,7 @@ class ArticleRedirect(models.Model):
         return f"/articles/{self.old_slug}/ → {self.article.slug}"
 
 
-class Correction(models.Model):
+class Correction(PlainTextMixin, models.Model):
     """A dated note of what changed after publication, shown at the end of the article."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
@@ -543,7 +544,7 @@ class ContentVersion(models.Model):
             cls.objects.using(using).create()
 
 
-class VocabularyAlias(NaturalKeyModel):
+class VocabularyAlias(PlainTextMixin, NaturalKeyModel):
     """Another way of writing one topic, theme or region: an acronym, an expansion, a variant.
 
     The importer suggests classification by finding these in an article's text. They live

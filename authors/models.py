@@ -1,12 +1,18 @@
 """People who write for the archive and the institutions they belong to."""
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import (
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+    URLValidator,
+)
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from reversion import register as register_revisions
 
+from archive.plain_text import PlainTextMixin
 from archive.visibility import public_queryset
 
 ORCID_PATTERN = r"^[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]$"
@@ -44,14 +50,25 @@ validate_orcid_format = RegexValidator(
 
 YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2100)]
 
+WEB_SCHEMES = ("http", "https")
+# A website is linked from public pages: only a web address, never javascript: or data:.
+validate_web_address = URLValidator(
+    schemes=WEB_SCHEMES, message="Enter a web address that starts with http:// or https://."
+)
 
-class Institution(models.Model):
+
+def web_link(url):
+    """`url` if it is safe to link (http or https), else "": for values stored before."""
+    return url if url.split(":", 1)[0].lower() in WEB_SCHEMES and "://" in url else ""
+
+
+class Institution(PlainTextMixin, models.Model):
     name = models.CharField(max_length=200, unique=True)
     short_name = models.CharField(max_length=40, blank=True, help_text="e.g. ICWA")
     slug = models.SlugField(max_length=200, unique=True)
     city = models.CharField(max_length=100, blank=True)
     country = models.CharField(max_length=100, blank=True)
-    website = models.URLField(blank=True)
+    website = models.URLField(blank=True, validators=[validate_web_address])
 
     objects = public_queryset("authors__affiliations__institution")
 
@@ -65,11 +82,15 @@ class Institution(models.Model):
         return reverse("archive:institution", kwargs={"slug": self.slug})
 
     @property
+    def website_link(self):
+        return web_link(self.website)
+
+    @property
     def place(self):
         return ", ".join(part for part in (self.city, self.country) if part)
 
 
-class Author(models.Model):
+class Author(PlainTextMixin, models.Model):
     honorific = models.CharField(max_length=20, blank=True, help_text='e.g. "Dr." or "Prof."')
     name = models.CharField(max_length=200, help_text="Full name as it appears in a byline.")
     slug = models.SlugField(max_length=200, unique=True)
@@ -81,7 +102,7 @@ class Author(models.Model):
         validators=[validate_orcid_format, validate_orcid_checksum],
         help_text="e.g. 0000-0002-1825-0097",
     )
-    website = models.URLField(blank=True)
+    website = models.URLField(blank=True, validators=[validate_web_address])
     photo = models.ImageField(upload_to="authors/", blank=True)
 
     objects = public_queryset("authors")
@@ -107,6 +128,10 @@ class Author(models.Model):
 
     def get_absolute_url(self):
         return reverse("archive:author", kwargs={"slug": self.slug})
+
+    @property
+    def website_link(self):
+        return web_link(self.website)
 
     @property
     def display_name(self):
@@ -144,7 +169,7 @@ class AffiliationQuerySet(models.QuerySet):
         return self.filter(end_year__isnull=True)
 
 
-class Affiliation(models.Model):
+class Affiliation(PlainTextMixin, models.Model):
     """A position an author holds or held; past ones are kept for old bylines."""
 
     author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="affiliations")

@@ -8,6 +8,10 @@ BENCH_COUNT_QUERIES=1 adds the query-counting middleware. The `bench` app (its
 """
 
 import os
+import secrets
+
+# A loopback benchmark signs nothing that outlives it: a throwaway key unless one is set.
+os.environ.setdefault("SECRET_KEY", f"bench-only-{secrets.token_urlsafe(40)}")
 
 from config.settings import *  # noqa: F403
 from config.settings import INSTALLED_APPS, MIDDLEWARE, STORAGES

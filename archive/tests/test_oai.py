@@ -280,7 +280,9 @@ def test_get_record_returns_the_header_and_metadata_of_one_article(client):
 
 
 def test_text_is_escaped_and_characters_xml_cannot_carry_are_dropped(client):
-    ArticleFactory(title='<b>Ties & "trust"</b>\x0b]]>', summary="Fine </dc:description>")
+    article = ArticleFactory(summary="Fine </dc:description>")
+    # Stored as it was before saving cleaned control characters away (test_saved_text.py).
+    Article.objects.filter(pk=article.pk).update(title='<b>Ties & "trust"</b>\x0b]]>')
 
     response = client.get(
         reverse("archive:oai"), {"verb": "ListRecords", "metadataPrefix": "oai_dc"}
