@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from archive.models import Article
-from archive.tests.factories import ArticleFactory
+from archive.tests.factories import ArticleFactory, ArticleTypeFactory
 from authors.tests.factories import AffiliationFactory, AuthorFactory, InstitutionFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,10 +19,11 @@ pytestmark = pytest.mark.django_db
 
 def test_a_pasted_vertical_tab_is_a_space_in_a_title_and_a_line_break_in_a_body(client):
     article = ArticleFactory.build(
-        title="Line one\x0bline two\x01", body="First\x0bsecond", summary="Bell\x07"
+        title="Line one\x0bline two\x01",
+        body="First\x0bsecond",
+        summary="Bell\x07",
+        article_type=ArticleTypeFactory(),
     )
-    article.article_type.save()
-    article.article_type_id = article.article_type.pk
     article.full_clean(exclude=["slug"])
     assert article.title == "Line one line two"
     article.save()
