@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from archive.models import Article
+from archive.oai import repository_domain
 from archive.search import MAX_QUERY_TERMS
 from archive.tests.factories import ArticleFactory, SeriesFactory, TopicFactory
 from authors.tests.factories import AffiliationFactory, AuthorFactory
@@ -67,7 +68,11 @@ def test_a_year_in_other_digits_is_a_clear_400(client, url_name):
 def test_an_oai_identifier_in_other_digits_is_no_record(client):
     response = client.get(
         reverse("archive:oai"),
-        {"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": "oai:testserver:article:²"},
+        {
+            "verb": "GetRecord",
+            "metadataPrefix": "oai_dc",
+            "identifier": f"oai:{repository_domain()}:article:²",
+        },
     )
     assert response.status_code == 200
     assert b"idDoesNotExist" in response.content

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from archive.models import Article
+from archive.oai import oai_identifier
 from archive.tests.factories import (
     ArticleFactory,
     ArticleTypeFactory,
@@ -145,8 +146,7 @@ SURFACES = {
         oai("ListSets"),
     ],
     "OAI GetRecord": lambda w: [
-        oai("GetRecord", metadataPrefix="oai_dc", identifier=f"oai:testserver:article:{a.pk}")
-        for a in w.hidden
+        oai("GetRecord", metadataPrefix="oai_dc", identifier=oai_identifier(a)) for a in w.hidden
     ],
     "search citations": lambda w: (
         [
