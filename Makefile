@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format install migrate sample browser clean serve fuzz
+.PHONY: run test lint format install migrate sample import browser clean serve fuzz
 
 $(BIN)/python:
 	@$(PYTHON) -c "import sys; sys.exit(sys.version_info < (3, 11))" || { echo "Python 3.11 or newer is required: make PYTHON=/path/to/python3.11"; exit 1; }
@@ -19,6 +19,12 @@ install: $(STAMP)
 
 migrate: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+
+## Import plain-text dumps on this machine: make import [DUMPS=dir/or/files] [IMPORT_ARGS=--publish]
+DUMPS ?= fixtures/dumps/
+IMPORT_ARGS ?= --dry-run
+import: migrate
+	DEBUG=1 $(BIN)/python manage.py import_articles $(IMPORT_ARGS) $(DUMPS)
 
 ## The vocabulary and the sample, each only into an archive that has none (SAMPLE=0: no sample).
 SAMPLE ?= 1
