@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 from django.db.models import Count
+from taggit.admin import TagAdmin  # noqa: F401 - registers taggit's Tag, unregistered below
+from taggit.models import Tag
 
 from ..models import ArticleType, Region, Series, Theme, Topic, VocabularyAlias
 
@@ -86,3 +88,8 @@ class TopicAdmin(ArticleCountAdmin):
     list_select_related = ["theme"]
     search_fields = ["name", "description", "aliases__text"]
     inlines = [VocabularyAliasInline]
+
+
+# Topics are the archive's tags; taggit's own Tag table is unused, and its admin would
+# show editors an empty "Tags" list beside the real topics.
+admin.site.unregister(Tag)
