@@ -6,7 +6,10 @@ class ArchiveConfig(AppConfig):
     name = "archive"
 
     def ready(self):
-        # Connect the indexes' and cache's receivers; teach citeproc-py the CSL rules it misses.
-        from . import cache, csl_fixes, search_upkeep, signals  # noqa: F401
+        # Connect the receivers, the indexes' before the content version's: its row stays
+        # locked from its renewal to the commit, so renewing last keeps concurrent saves from
+        # queueing behind the index. Teach citeproc-py the CSL rules it misses.
+        from . import csl_fixes, search_upkeep, signals  # noqa: F401, I001
+        from . import freshness  # noqa: F401
 
         csl_fixes.install()

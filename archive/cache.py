@@ -1,66 +1,22 @@
 """A page cache for anonymous readers that never shows a draft or hides a publication.
 
-Every cached page is keyed by a content version. Any save or delete in the
-archive or authors apps replaces the version, so publishing, editing or
-unpublishing is visible on the next request. A scheduled publication changes
-what readers see without a save, so the time of the next one is cached too, and
-the first request after it passes replaces the version. Anything that bypasses
-the ORM (raw SQL, `QuerySet.update()`) is bounded by PAGE_CACHE_SECONDS.
+Every cached page is keyed by the content version (freshness.py), read from the database
+on each request: a save, a retraction or a scheduled publication changes the key on every
+worker at once, whichever cache backend holds the pages. Anything that bypasses the ORM
+(raw SQL, `QuerySet.update()`) is bounded by PAGE_CACHE_SECONDS.
 
 Only anonymous GET/HEAD requests (no session cookie) and plain 200 responses that
 set no cookie and are not private are cached; previews and the admin never are.
 """
 
 import hashlib
-import math
-import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Min
-from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.dispatch import receiver
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 
-VERSION_KEY = "archive:content-version"
-NEXT_RELEASE_KEY = "archive:next-release"
-WATCHED_APPS = {"archive", "authors", "taggit"}  # whose saves change what readers see
-
-
-def content_version():
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = time.time_ns()
-        cache.add(VERSION_KEY, version, None)
-        version = cache.get(VERSION_KEY, version)
-    return version
-
-
-def new_content_version():
-    """Set, not increment: a fresh value is safe on every backend without atomic counters."""
-    cache.set(VERSION_KEY, time.time_ns(), None)
-    cache.delete(NEXT_RELEASE_KEY)
-
-
-def next_release():
-    """Epoch seconds of the next scheduled publication (infinity if none), cached."""
-    when = cache.get(NEXT_RELEASE_KEY)
-    if when is None:
-        from .models import Article
-
-        first = Article.objects.scheduled().aggregate(first=Min("published_at"))["first"]
-        when = first.timestamp() if first else math.inf
-        cache.set(NEXT_RELEASE_KEY, when, settings.PAGE_CACHE_SECONDS)
-    return when
-
-
-@receiver(post_save)
-@receiver(post_delete)
-@receiver(m2m_changed)
-def content_changed(sender, **kwargs):
-    if sender._meta.app_label in WATCHED_APPS:
-        new_content_version()
+from . import freshness
 
 
 class AnonymousPageCacheMiddleware:
@@ -71,8 +27,6 @@ class AnonymousPageCacheMiddleware:
         seconds = settings.PAGE_CACHE_SECONDS
         if not seconds or not self.is_cacheable_request(request):
             return self.get_response(request)
-        if time.time() >= next_release():
-            new_content_version()
         key = self.key(request)
         response = cache.get(key)
         if response is not None:
@@ -107,7 +61,7 @@ class AnonymousPageCacheMiddleware:
     @staticmethod
     def key(request):
         address = f"{request.get_host()}{request.get_full_path()}".encode()
-        return f"archive:page:{content_version()}:{hashlib.sha256(address).hexdigest()}"
+        return f"archive:page:{freshness.current().key}:{hashlib.sha256(address).hexdigest()}"
 
     @staticmethod
     def conditional(request, response):

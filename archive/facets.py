@@ -9,8 +9,8 @@ process keeps a `FacetIndex` in memory: every published article's facet values
 as numpy arrays, in display order. A search asks the database only which
 articles match its words (and how well); selections, counts, ordering and
 pagination are a few vectorised passes over the arrays. The index is built from
-`published()` and rebuilt when `ContentVersion` says the archive changed or a
-scheduled article's time arrives, so it never counts what readers may not see.
+`published()` and rebuilt when the content version (freshness.py) says the archive
+changed or a scheduled article's time arrived, so it never counts what readers may not see.
 """
 
 import datetime
@@ -21,18 +21,18 @@ from itertools import chain
 
 import numpy as np
 from django.db import connections, transaction
-from django.db.models import CharField, FloatField, Func, Min, Value
+from django.db.models import CharField, FloatField, Func, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import cached_property
 
 from authors.models import OPEN_END, OPEN_START, Affiliation, Author, Institution, years_cover
 
+from . import freshness
 from .models import (
     Article,
     ArticleType,
     Authorship,
-    ContentVersion,
     Region,
     Series,
     TaggedTopic,
@@ -274,7 +274,7 @@ class FacetIndex:
     @classmethod
     def current(cls, using="default"):
         """This process's index, rebuilt first if anything changed since it was built."""
-        version = ContentVersion.current(using)
+        version = freshness.current(using)
         index = cls._built.get(using)
         if index is None or not index.is_valid(version):
             with cls._lock:
@@ -288,8 +288,8 @@ class FacetIndex:
         """Same content, and no scheduled article's time has come (or the clock gone back)."""
         now = timezone.now()
         return (
-            version is not None
-            and version == self.version
+            version.token is not None
+            and version.key == self.version
             and self.built_at <= now < self.valid_until
         )
 
@@ -315,13 +315,11 @@ class FacetIndex:
         built_at = timezone.now()
         articles = Article.objects.using(using)
         published = articles.published()
-        next_release = articles.scheduled().aggregate(first=Min("published_at"))["first"]
         docs = published.order_by("-published_at", "-pk").values_list(
             "pk", Epoch("published_at"), "article_type", Coalesce("series", 0)
         )
         ids, times, types, series = _columns(docs, width=4, dtype=np.float64)
-        valid_until = next_release or datetime.datetime.max.replace(tzinfo=datetime.UTC)
-        index = cls(ids.astype(np.int64), {}, version, built_at, valid_until)
+        index = cls(ids.astype(np.int64), {}, version.key, built_at, version.valid_until)
         source = _IndexSource(index, using, times, types, series)
         label_queries = [facet.all_labels().using(using) for facet in FACETS if not facet.numeric]
         labels = {facet.name: {} for facet in FACETS}

@@ -22,9 +22,10 @@ from django.utils.http import http_date, quote_etag
 
 from authors.models import Author, Institution
 
+from . import freshness
 from .facets import FacetedSearch
 from .forms import SearchForm
-from .models import Article, ContentVersion, Series, Theme, Topic
+from .models import Article, Series, Theme, Topic
 
 FEED_SIZE = 50
 
@@ -129,12 +130,11 @@ class ArticleFeed(Feed):
         the content version when anything else a feed shows does (an author's name,
         a topic). Counting every article of a listing instead is slow on a big archive.
         """
-        version = ContentVersion.objects.order_by("pk").values_list("token", "changed_at").first()
-        token, changed_at = version or (None, None)
+        version = freshness.current()
         keys = list(self.latest(obj).values_list("pk", "modified_at", "published_at")[:FEED_SIZE])
-        fingerprint = f"{type(self).__name__}|{self.request.get_full_path()}|{token}|{keys}"
+        fingerprint = f"{type(self).__name__}|{self.request.get_full_path()}|{version.key}|{keys}"
         etag = quote_etag(hashlib.sha256(fingerprint.encode()).hexdigest()[:32])
-        times = [changed_at, *(time for _, *times in keys for time in times)]
+        times = [version.changed_at, *(time for _, *times in keys for time in times)]
         latest = max(filter(None, times), default=None)
         return etag, int(latest.timestamp()) if latest else None
 

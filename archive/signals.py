@@ -9,8 +9,7 @@ from django.dispatch import receiver
 
 from authors.models import Author
 
-from .cache import WATCHED_APPS
-from .models import Article, Authorship, ContentVersion, TaggedTopic, Topic
+from .models import Article, Authorship, TaggedTopic, Topic
 from .search import index_articles, prune_index, remove_articles
 
 
@@ -64,12 +63,3 @@ def prune_search_index(sender, using, **kwargs):
     """`flush` (run between transactional tests too) empties tables without signals."""
     if sender.name == "archive":
         prune_index(using=using)
-
-
-@receiver(post_save)
-@receiver(post_delete)
-@receiver(m2m_changed)
-def renew_content_version(sender, using="default", **kwargs):
-    """Any change to articles, people or topics makes every process's facet index stale."""
-    if sender._meta.app_label in WATCHED_APPS and sender is not ContentVersion:
-        ContentVersion.renew(using)

@@ -139,15 +139,11 @@ if os.environ.get("REDIS_URL"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Anonymous pages and feeds are cached this long at most (0 turns the cache off). With Redis,
-# saves and scheduled publications invalidate every worker at once, and this bounds only
-# changes made outside Django. A local-memory cache belongs to one process, so other workers
-# see a save only when their copy expires: hence the short default without Redis.
-PAGE_CACHE_SECONDS = int(
-    os.environ.get(
-        "PAGE_CACHE_SECONDS", "0" if DEBUG else ("300" if os.environ.get("REDIS_URL") else "10")
-    )
-)
+# Anonymous pages and feeds are cached this long at most (0 turns the cache off). Cache keys
+# embed the content version read from the database (archive/freshness.py), so a save reaches
+# every worker at once with Redis or with a per-process cache; this bounds only changes made
+# outside Django.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0" if DEBUG else "300"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -23,13 +23,14 @@ def home(client):
     return client.get("/").content.decode()
 
 
-def test_a_cached_page_is_served_without_touching_the_database(
+def test_a_cached_page_costs_one_read_of_the_content_version(
     client, page_cache, django_assert_num_queries
 ):
     ArticleFactory(title="Cached analysis")
     assert "Cached analysis" in home(client)
-    with django_assert_num_queries(0):
+    with django_assert_num_queries(1) as queries:
         assert "Cached analysis" in home(client)
+    assert "archive_contentversion" in queries.captured_queries[0]["sql"]
 
 
 def test_publishing_shows_at_once_and_a_draft_never_shows(client, page_cache):
@@ -112,5 +113,7 @@ def test_invalidation_works_on_redis_too(client, page_cache):
     article.published_at = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
     article.save()
     assert "On Redis" in home(client)
-    assert cache.get("archive:content-version") is not None
+    article.status = Article.Status.RETRACTED
+    article.save()
+    assert "On Redis" not in home(client)
     cache.clear()

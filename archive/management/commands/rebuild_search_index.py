@@ -3,8 +3,8 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
-from archive import search_index
-from archive.models import Article, ContentVersion
+from archive import freshness, search_index
+from archive.models import Article
 from archive.search import rebuild_index
 
 
@@ -24,7 +24,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         with transaction.atomic(using=database):
             rebuild_index(using=database)
-            ContentVersion.renew(using=database)  # whatever needed a rebuild went round signals
+            freshness.renew(using=database)  # whatever needed a rebuild went round signals
         count = Article.objects.using(database).count()
         vendor = connections[database].vendor
         elapsed = time.perf_counter() - started

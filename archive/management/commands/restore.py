@@ -2,8 +2,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS
 
+from archive import freshness
 from archive.backups import BackupError, restore_backup
-from archive.cache import new_content_version
 
 
 class Command(BaseCommand):
@@ -27,5 +27,5 @@ class Command(BaseCommand):
         except (BackupError, OSError) as error:
             raise CommandError(f"{error} Nothing was changed.") from error
         call_command("rebuild_search_index", database=database, stdout=self.stdout)
-        new_content_version()
+        freshness.renew(database)  # no worker may serve a page cached before the restore
         self.stdout.write(f"Restored the archive from {path} (made {manifest['created']}).")

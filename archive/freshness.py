@@ -1,0 +1,92 @@
+"""What is fresh: one content version, read from the database by every process and cache.
+
+The version is the `ContentVersion` row's token, renewed by the one receiver below in the
+same transaction as the change, so a reader sees either the old content and the old token
+or the new content and the new token. Page cache keys, feed ETags and each process's facet
+index are derived from it: a save is visible on every worker, with or without Redis, the
+moment it commits, and before the editor's response is sent. A scheduled publication changes
+what readers see with no save, so the version also names the newest publication time that
+has passed; it can only grow when a scheduled article's time comes.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models import Subquery
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+from .models import Article, ContentVersion, VocabularyAlias
+
+WATCHED_APPS = {"archive", "authors", "taggit"}  # whose saves change what readers see
+UNWATCHED_MODELS = {ContentVersion, VocabularyAlias}  # in those apps, but never shown
+NEVER = datetime.datetime.max.replace(tzinfo=datetime.UTC)
+
+
+@dataclass(frozen=True)
+class Version:
+    token: object
+    changed_at: datetime.datetime
+    released: datetime.datetime | None  # the newest publication time that has passed
+    valid_until: datetime.datetime  # the next scheduled publication
+
+    @property
+    def key(self):
+        released = self.released.timestamp() if self.released else 0
+        return f"{self.token}.{released:.6f}"
+
+
+def current(using=DEFAULT_DB_ALIAS):
+    """The version in force now, in one query: the row by its key and two index probes."""
+    _forget_renewal(connections[using])
+    articles = Article.objects.using(using)
+    newest = articles.published().order_by("-published_at").values("published_at")[:1]
+    upcoming = articles.scheduled().order_by("published_at").values("published_at")[:1]
+    row = (
+        ContentVersion.objects.using(using)
+        .order_by("pk")
+        .annotate(released=Subquery(newest), upcoming=Subquery(upcoming))
+        .values_list("token", "changed_at", "released", "upcoming")
+        .first()
+    )
+    token, changed_at, released, upcoming = row or (None, None, None, None)
+    return Version(token, changed_at, released, upcoming or NEVER)
+
+
+def _renewed_in_this_transaction():
+    """No-op marker: Django drops it when the savepoint or transaction it was registered in
+    rolls back, so its presence means this transaction's renewal still stands."""
+
+
+def _forget_renewal(connection):
+    """A version read inside the transaction was cached under: the next change renews again."""
+    if connection.in_atomic_block:
+        connection.run_on_commit = [
+            hook for hook in connection.run_on_commit if hook[1] is not _renewed_in_this_transaction
+        ]
+
+
+def renew(using=DEFAULT_DB_ALIAS):
+    """A new token, once per transaction (others see one change at commit anyway)."""
+    connection = connections[using]
+    if connection.in_atomic_block and any(
+        hook is _renewed_in_this_transaction for _, hook, _ in connection.run_on_commit
+    ):
+        return
+    ContentVersion.renew(using)
+    if connection.in_atomic_block:
+        transaction.on_commit(_renewed_in_this_transaction, using=using)
+
+
+@receiver(post_save)
+@receiver(post_delete)
+@receiver(m2m_changed)
+def content_changed(sender, using=DEFAULT_DB_ALIAS, action="post_", **kwargs):
+    """The one receiver: any change to what readers may see renews the version."""
+    if (
+        sender._meta.app_label in WATCHED_APPS
+        and sender not in UNWATCHED_MODELS
+        and action.startswith("post_")
+    ):
+        renew(using)
