@@ -47,7 +47,9 @@ class Gunicorn:
 
     def __init__(self, database_url, workers=1, threads=1, page_cache_seconds=300, **env):
         self.port = free_port()
-        self.log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False)
+        handle, name = tempfile.mkstemp(prefix="gunicorn-", suffix=".log")
+        os.close(handle)
+        self.log = Path(name)
         self.env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "bench.settings",
@@ -66,18 +68,19 @@ class Gunicorn:
         return f"http://127.0.0.1:{self.port}{path}"
 
     def start(self, timeout=60):
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
-            cwd=ROOT,
-            env=self.env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        with open(self.log, "ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited: {Path(self.log.name).read_text()[-3000:]}")
+                raise RuntimeError(f"gunicorn exited: {self.log.read_text()[-3000:]}")
             with contextlib.suppress(OSError):
                 if fetch(self.url("/healthz"), timeout=2)[0] == 200:
                     return self
@@ -100,14 +103,14 @@ class Gunicorn:
                 self.process.wait()
 
     def output(self):
-        return Path(self.log.name).read_text(errors="replace")
+        return self.log.read_text(errors="replace")
 
     def __enter__(self):
         return self.start()
 
     def __exit__(self, *exc):
         self.stop()
-        os.unlink(self.log.name)
+        self.log.unlink(missing_ok=True)
 
 
 class ThrowawayPostgres:
