@@ -13,9 +13,9 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.db.models import Subquery
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
+from django.utils import timezone
 
 from .models import Article, ContentVersion, VocabularyAlias
 
@@ -37,21 +37,47 @@ class Version:
         return f"{self.token}.{released:.6f}"
 
 
-def current(using=DEFAULT_DB_ALIAS):
-    """The version in force now, in one query: the row by its key and two index probes."""
-    _forget_renewal(connections[using])
-    articles = Article.objects.using(using)
-    newest = articles.published().order_by("-published_at").values("published_at")[:1]
-    upcoming = articles.scheduled().order_by("published_at").values("published_at")[:1]
-    row = (
-        ContentVersion.objects.using(using)
-        .order_by("pk")
-        .annotate(released=Subquery(newest), upcoming=Subquery(upcoming))
-        .values_list("token", "changed_at", "released", "upcoming")
-        .first()
+def _version_query():
+    """The row and two probes of the (status, published_at) index, as one statement.
+
+    Compiled once: building it through the ORM on every request cost ten times running it.
+    """
+    articles, versions = Article._meta.db_table, ContentVersion._meta.db_table
+    probe = f"SELECT published_at FROM {articles} WHERE status = %s AND published_at {{}} %s"
+    return (
+        f"SELECT token, changed_at, ({probe.format('<=')} ORDER BY published_at DESC LIMIT 1),"
+        f" ({probe.format('>')} ORDER BY published_at LIMIT 1) FROM {versions} ORDER BY id LIMIT 1"
     )
+
+
+VERSION_QUERY = _version_query()
+
+
+def current(using=DEFAULT_DB_ALIAS):
+    """The version in force now: one cheap query, on every request that may be cached."""
+    connection = connections[using]
+    _forget_renewal(connection)
+    now = timezone.now()
+    published = Article.Status.PUBLISHED
+    with connection.cursor() as cursor:
+        cursor.execute(VERSION_QUERY, [published, now, published, now])
+        row = cursor.fetchone()
     token, changed_at, released, upcoming = row or (None, None, None, None)
-    return Version(token, changed_at, released, upcoming or NEVER)
+    return Version(
+        ContentVersion._meta.get_field("token").to_python(token),
+        _aware(changed_at),
+        _aware(released),
+        _aware(upcoming) or NEVER,
+    )
+
+
+def _aware(value):
+    """Raw SQL gives PostgreSQL's datetimes aware and SQLite's naive (in UTC) or as text."""
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
+    if value is not None and value.tzinfo is None:
+        value = value.replace(tzinfo=datetime.UTC)
+    return value
 
 
 def _renewed_in_this_transaction():

@@ -63,10 +63,13 @@ def admin_unpublish(server, article, session):
     return status
 
 
-def test_a_take_down_through_one_worker_is_never_served_by_another(database_url, client, editor):
+def test_a_take_down_through_one_worker_is_never_served_by_another(
+    database_url, client, django_user_model
+):
     unpublished = ArticleFactory(title="Quad naval drills, first account")
     retracted = ArticleFactory(title="Port deal figures, since corrected")
-    client.force_login(editor)
+    # A superuser: a transactional test's database has lost the migrations' groups.
+    client.force_login(django_user_model.objects.create_superuser("editor", password="pw-1"))
     session = client.cookies["sessionid"].value
     url = database_url()
     same_key = {"SECRET_KEY": settings.SECRET_KEY}  # the session was signed with it
