@@ -83,3 +83,14 @@ FUZZ_REQUESTS ?= 100000
 FUZZ_SECONDS ?= 3600
 fuzz: install
 	$(BIN)/python -m fuzz.run --requests $(FUZZ_REQUESTS) --seconds $(FUZZ_SECONDS)
+
+## Fault tests on loopback (bench/faults.py): a throwaway PostgreSQL cluster restarted under
+## traffic, a worker killed with -9, a backup round trip. FAULTS_ARGS=--short is CI's version.
+.PHONY: faults load
+faults: install
+	$(BIN)/python -m bench.faults $(FAULTS_ARGS)
+
+## Issue 13's reader mix with locust against make serve + PostgreSQL + Redis (bench/load.py):
+## make load LOAD_ARGS="--seconds 600 --rate 200"; --db sqlite for the SQLite figure.
+load: install
+	$(BIN)/python -m bench.load $(LOAD_ARGS)

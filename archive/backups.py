@@ -10,12 +10,14 @@ before anything is touched.
 import datetime
 import hashlib
 import json
+import lzma
 import os
 import shutil
 import sqlite3
 import subprocess
 import tarfile
 import tempfile
+import zlib
 from pathlib import Path
 
 from django.conf import settings
@@ -113,7 +115,7 @@ def read_backup(path, workdir, using="default"):
     try:
         with tarfile.open(path, "r:*") as archive:
             archive.extractall(workdir, filter="data")
-    except (OSError, tarfile.TarError, EOFError) as error:
+    except (OSError, tarfile.TarError, EOFError, zlib.error, lzma.LZMAError) as error:
         raise BackupError(f"{path} is not a readable backup archive: refused.") from error
     try:
         manifest = json.loads(Path(workdir, MANIFEST).read_text())

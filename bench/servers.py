@@ -15,6 +15,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+LOOPBACK_SECRET_KEY = "loopback-only-" + "k" * 40  # servers on 127.0.0.1 for tests, never deployed
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 
 
@@ -45,7 +46,10 @@ urllib.request.install_opener(urllib.request.build_opener(NoRedirect))
 class Gunicorn:
     """`make serve`'s gunicorn (gunicorn.conf.py) with bench.settings: plain HTTP, no manifest."""
 
+    COMMAND = (sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py")
+
     def __init__(self, database_url, workers=1, threads=1, page_cache_seconds=300, **env):
+        self.command = env.pop("command", self.COMMAND)
         self.port = free_port()
         handle, name = tempfile.mkstemp(prefix="gunicorn-", suffix=".log")
         os.close(handle)
@@ -54,7 +58,7 @@ class Gunicorn:
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "bench.settings",
             "DATABASE_URL": database_url,
-            "SECRET_KEY": "loopback-test-" + "k" * 40,
+            "SECRET_KEY": LOOPBACK_SECRET_KEY,
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "PORT": str(self.port),
             "WEB_CONCURRENCY": str(workers),
@@ -67,10 +71,10 @@ class Gunicorn:
     def url(self, path="/"):
         return f"http://127.0.0.1:{self.port}{path}"
 
-    def start(self, timeout=60):
+    def start(self, timeout=180):
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
+                self.command,
                 cwd=ROOT,
                 env=self.env,
                 stdout=log,
@@ -175,7 +179,12 @@ class ThrowawayPostgres:
 
 def manage(database_url, *args, settings="bench.settings", timeout=600):
     """Run a manage.py command against another database (a throwaway cluster, a file)."""
-    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": settings}
+    env = {
+        "SECRET_KEY": LOOPBACK_SECRET_KEY,
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": settings,
+    }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,

@@ -98,10 +98,10 @@ def test_restore_drops_pages_cached_before_it(populated, tmp_path, client, setti
     assert "Retitled by mistake" not in home
 
 
-def damaged(data):
-    """The same archive with a few bytes in its middle flipped, as a bad disk would."""
-    middle = len(data) // 2
-    return data[:middle] + bytes(b ^ 0xFF for b in data[middle : middle + 16]) + data[middle + 16 :]
+def damaged(data, at=0.5):
+    """The same archive with a few bytes flipped, as a bad disk would."""
+    where = int(len(data) * at)
+    return data[:where] + bytes(b ^ 0xFF for b in data[where : where + 16]) + data[where + 16 :]
 
 
 def foreign_tar():
@@ -132,6 +132,10 @@ def tampered(data):
     "spoil",
     [
         pytest.param(damaged, id="damaged"),
+        *(
+            pytest.param(lambda data, at=at: damaged(data, at), id=f"damaged-at-{at}")
+            for at in (0.1, 0.3, 0.7, 0.9)
+        ),
         pytest.param(lambda data: data[: len(data) // 3], id="truncated"),
         pytest.param(tampered, id="tampered"),
         pytest.param(lambda data: foreign_tar(), id="foreign-tar"),
