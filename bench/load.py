@@ -192,6 +192,12 @@ def main():
     parser.add_argument("--rate", type=int, default=200)
     parser.add_argument("--seconds", type=int, default=600)
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 4)))
+    parser.add_argument(
+        "--enforce",
+        choices=["all", "errors"],
+        default="all",
+        help="errors: fail only on the error share (CI, whose machine's speed is not ours)",
+    )
     args = parser.parse_args()
     url = database_url(args.db, args.articles)
     plan = prepare(url, args.articles)
@@ -211,7 +217,8 @@ def main():
     chart(history, RESULTS / f"{stem}.png", f"{args.db}, {args.articles} articles")
     report(result, args, stem)
     print((RESULTS / f"{stem}.md").read_text())
-    sys.exit(0 if result["ok"] else 1)
+    held = result["ok"] if args.enforce == "all" else result["error_share"] <= ERROR_SHARE
+    sys.exit(0 if held else 1)
 
 
 if __name__ == "__main__":
