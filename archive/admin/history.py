@@ -35,6 +35,14 @@ class GuardedVersionAdmin(CompareVersionAdmin):
         self._viewable_object(request, object_id)
         return super().history_view(request, object_id, extra_context)
 
+    def _get_action_list(self, request, object_id, extra_context=None):
+        """The history lists revisions; each links to its revert form only for those who may."""
+        actions = super()._get_action_list(request, object_id, extra_context)
+        if not self.has_revert_permission(request, self.get_object(request, unquote(object_id))):
+            for action in actions:
+                action["url"] = None
+        return actions
+
     def compare_view(self, request, object_id, extra_context=None):
         self._viewable_object(request, object_id)
         return super().compare_view(request, object_id, extra_context)

@@ -120,6 +120,16 @@ def test_a_contributor_compares_revisions_of_their_own_draft(client, contributor
     assert "Sharper title" in response.content.decode()
 
 
+def test_the_history_offers_revert_links_only_to_editors(client, editor, contributor):
+    client.force_login(contributor)
+    draft = ArticleFactory(status="draft", published_at=None, created_by=contributor)
+    first, _ = saved_twice(client, draft, title="Second title")
+    history_url = reverse("admin:archive_article_history", args=[draft.pk])
+    assert revision_url(draft, first) not in client.get(history_url).content.decode()
+    client.force_login(editor)
+    assert revision_url(draft, first) in client.get(history_url).content.decode()
+
+
 def test_a_revision_of_another_article_cannot_be_loaded_through_this_ones_url(client, editor):
     client.force_login(editor)
     one, other = ArticleFactory(), ArticleFactory()
