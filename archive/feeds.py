@@ -12,20 +12,16 @@ import re
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.core.exceptions import BadRequest, ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.cache import get_conditional_response
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.http import http_date, quote_etag
 
-from authors.models import Author, Institution
-
 from . import freshness
-from .facets import FacetedSearch
-from .forms import SearchForm
-from .models import Article, Series, Theme, Topic
+from .forms import search_from_request
+from .models import Article
 
 FEED_SIZE = 50
 
@@ -202,100 +198,48 @@ class LatestFeed(ArticleFeed):
     pass
 
 
-class ThemeFeed(ArticleFeed):
+class ListingFeed(ArticleFeed):
+    """The feed of one listing in `listings.LISTINGS`; `feed_routes()` makes one per listing."""
+
+    listing = None
+
     def get_object(self, request, slug):
-        return get_object_or_404(Theme.objects.public(), slug=slug)
+        return self.listing.get(slug)
 
-    def articles(self, theme):
-        return Article.objects.published().in_theme(theme)
+    def articles(self, obj):
+        return self.listing.articles(obj)
 
-    def page_url(self, theme):
-        return theme.get_absolute_url()
+    def page_url(self, obj):
+        return self.listing.page_url(obj)
 
-    def heading(self, theme):
-        return theme.name
+    def heading(self, obj):
+        return self.listing.heading(obj)
 
-    def describe(self, theme):
-        return theme.description or f"Analysis on {theme.name}"
-
-
-class TopicFeed(ArticleFeed):
-    def get_object(self, request, slug):
-        return get_object_or_404(Topic.objects.public(), slug=slug)
-
-    def articles(self, topic):
-        return Article.objects.published().in_topic(topic)
-
-    def page_url(self, topic):
-        return topic.get_absolute_url()
-
-    def heading(self, topic):
-        return topic.name
-
-    def describe(self, topic):
-        return topic.description or f"Analysis on {topic.name}"
+    def describe(self, obj):
+        return self.listing.describe(obj)
 
 
-class AuthorFeed(ArticleFeed):
-    def get_object(self, request, slug):
-        return get_object_or_404(Author.objects.public(), slug=slug)
-
-    def articles(self, author):
-        return Article.objects.published().by_author(author)
-
-    def page_url(self, author):
-        return author.get_absolute_url()
-
-    def heading(self, author):
-        return author.display_name
-
-    def describe(self, author):
-        return f"Analysis by {author.display_name}"
+def listing_feed(listing):
+    """The RSS feed class of a listing, e.g. `ThemeFeed`."""
+    name = f"{listing.name.title()}Feed"
+    return type(name, (ListingFeed,), {"listing": listing})
 
 
-class InstitutionFeed(ArticleFeed):
-    def get_object(self, request, slug):
-        return get_object_or_404(Institution.objects.public(), slug=slug)
-
-    def articles(self, institution):
-        return Article.objects.published().by_institution(institution)
-
-    def page_url(self, institution):
-        return institution.get_absolute_url()
-
-    def heading(self, institution):
-        return institution.name
-
-    def describe(self, institution):
-        return f"Analysis by people of {institution.name}"
-
-
-class SeriesFeed(ArticleFeed):
-    def get_object(self, request, slug):
-        return get_object_or_404(Series.objects.public(), slug=slug)
-
-    def articles(self, series):
-        return Article.objects.published().in_series(series)
-
-    def page_url(self, series):
-        return series.get_absolute_url()
-
-    def heading(self, series):
-        return series.name
-
-    def describe(self, series):
-        return series.description or series.name
+def feed_routes(listing):
+    """`<path>/<slug>/feed/` (RSS) and `<path>/<slug>/feed/atom/` of a listing."""
+    rss = listing_feed(listing)
+    prefix = f"{listing.path}/<slug:slug>/feed/"
+    return [
+        path(prefix, rss(), name=f"{listing.name}_feed"),
+        path(f"{prefix}atom/", atom(rss)(), name=f"{listing.name}_feed_atom"),
+    ]
 
 
 class SearchFeed(ArticleFeed):
     """A saved search: the search page's parameters, newest first, as a subscription."""
 
     def get_object(self, request):
-        form = SearchForm(request.GET)
-        if not form.is_valid():
-            raise BadRequest(form.error_message())
-        data = form.cleaned_data
-        return FacetedSearch(data["q"], data["filters"], "newest")
+        return search_from_request(request, sort="newest")[1]
 
     def articles(self, search):
         return search.first(FEED_SIZE)

@@ -1,8 +1,9 @@
 import re
 
 from django import forms
+from django.core.exceptions import BadRequest
 
-from .facets import FACETS
+from .facets import FACETS, FacetedSearch
 from .numbers import ascii_whole_number
 from .search import MAX_QUERY_LENGTH, MAX_QUERY_TERMS, clean_query, normalise_query
 
@@ -84,3 +85,23 @@ class SearchForm(forms.Form):
             raise forms.ValidationError(f"Choose at most {MAX_FILTER_VALUES} filters at once.")
         cleaned["filters"] = filters
         return cleaned
+
+
+class InvalidSearch(BadRequest):
+    """Search parameters that do not validate: a 400 saying why, with the form to show."""
+
+    def __init__(self, form):
+        super().__init__(form.error_message())
+        self.form = form
+
+
+def search_from_request(request, sort=None):
+    """(form, FacetedSearch) from the query string; InvalidSearch when it is not one.
+
+    The search page, its JSON twin, its feeds and its citation downloads all start here.
+    """
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        raise InvalidSearch(form)
+    data = form.cleaned_data
+    return form, FacetedSearch(data["q"], data["filters"], sort or data["sort"])

@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
-from authors.models import Affiliation, Author, Institution
+from authors.models import Affiliation
 
 from .citations import EXPORT_LIMIT, EXPORTS, csl_record, formatted_citations
-from .facets import FacetedSearch
-from .forms import SearchForm, parse_page_number
+from .forms import InvalidSearch, parse_page_number, search_from_request
+from .listings import LISTINGS
 from .metadata import article_jsonld, scholar_tags
 from .models import (
     Article,
@@ -25,7 +25,6 @@ from .models import (
     Series,
     TaggedTopic,
     Theme,
-    Topic,
 )
 from .publishing import can_preview
 from .search import add_snippets
@@ -185,11 +184,7 @@ def article_citation(request, slug, export_format):
 @require_safe
 def search_citations(request, export_format):
     """The first EXPORT_LIMIT results of a search, newest first, for a reference manager."""
-    form = SearchForm(request.GET)
-    if not form.is_valid():
-        raise BadRequest(form.error_message())
-    data = form.cleaned_data
-    search = FacetedSearch(data["q"], data["filters"], data["sort"])
+    _, search = search_from_request(request)
     articles = search.results(Article.objects.with_bylines().with_topics())[:EXPORT_LIMIT]
     records = [
         csl_record(article, request.build_absolute_uri(article.get_absolute_url()))
@@ -207,11 +202,11 @@ def robots_txt(request):
 
 def _run_search(request, facet_limit):
     """Shared by the search page and the JSON API: (context, status)."""
-    form = SearchForm(request.GET)
-    if not form.is_valid():
-        return {"form": form, "error": form.error_message()}, 400
+    try:
+        form, search = search_from_request(request)
+    except InvalidSearch as invalid:
+        return {"form": invalid.form, "error": str(invalid)}, 400
     data = form.cleaned_data
-    search = FacetedSearch(data["q"], data["filters"], data["sort"])
     facets = search.facets(limit=facet_limit)
     paginator = Paginator(search.results(), PAGE_SIZE)
     try:
@@ -304,93 +299,23 @@ def api_search(request):
     )
 
 
-@require_safe
-def author_list(request):
-    published = Article.objects.published()
-    authors = (
-        Author.objects.annotate(
-            num_articles=Count(
-                "authorships",
-                filter=Q(authorships__article__in=published, authorships__role="author"),
-            )
-        )
-        .filter(num_articles__gt=0)
-        .prefetch_related(
-            Prefetch(
-                "affiliations",
-                Affiliation.objects.current().select_related("institution"),
-                to_attr="current_affiliations",
-            )
-        )
-        .order_by("name")
-    )
-    return render(request, "authors/author_list.html", {"page": paginate(request, authors)})
-
-
-@require_safe
-def author_detail(request, slug):
-    author = get_object_or_404(
-        Author.objects.public().prefetch_related(
-            Prefetch("affiliations", Affiliation.objects.select_related("institution"))
-        ),
-        slug=slug,
-    )
-    articles = Article.objects.published().by_author(author).for_cards()
-    return render(
-        request,
-        "authors/author_detail.html",
-        {"author": author, "page": paginate(request, articles)},
-    )
-
-
-@require_safe
-def institution_detail(request, slug):
-    institution = get_object_or_404(Institution.objects.public(), slug=slug)
-    members = (
-        Affiliation.objects.filter(institution=institution, author__in=Author.objects.public())
-        .select_related("author")
-        .order_by("author__name", "pk")
-    )
-    articles = Article.objects.published().by_institution(institution)
-    return render(
-        request,
-        "authors/institution_detail.html",
-        {
-            "institution": institution,
-            "members": members,
-            "page": paginate(request, articles.for_cards()),
-        },
-    )
-
-
-def _listing(obj, name, description, feed):
-    """What archive/listing.html needs to title a listing and announce its feeds."""
-    return {
-        "listing_name": name,
-        "listing_description": description,
-        "feed_url": reverse(f"archive:{feed}", args=[obj.slug]),
-        "feed_atom_url": reverse(f"archive:{feed}_atom", args=[obj.slug]),
-    }
+def render_listing(request, listing, obj, template, **extra):
+    """A listing's page: the object, a page of its published articles, its feeds."""
+    articles = listing.articles(obj).for_cards()
+    context = {listing.name: obj, "page": paginate(request, articles), **listing.context(obj)}
+    return render(request, template, context | extra)
 
 
 @require_safe
 def topic_detail(request, slug):
-    topic = get_object_or_404(Topic.objects.public().select_related("theme"), slug=slug)
-    articles = Article.objects.published().in_topic(topic).for_cards()
-    return render(
-        request,
-        "archive/topic_detail.html",
-        {
-            "topic": topic,
-            "page": paginate(request, articles),
-            **_listing(topic, topic.name, topic.description, "topic_feed"),
-        },
-    )
+    listing = LISTINGS["topic"]
+    return render_listing(request, listing, listing.get(slug), "archive/topic_detail.html")
 
 
 @require_safe
 def theme_detail(request, slug):
-    theme = get_object_or_404(Theme.objects.public(), slug=slug)
+    listing = LISTINGS["theme"]
+    theme = listing.get(slug)
     published = Article.objects.published()
     topics = (
         theme.topics.annotate(
@@ -401,29 +326,10 @@ def theme_detail(request, slug):
         .filter(num_articles__gt=0)
         .order_by("-num_articles", "name")
     )
-    articles = published.in_theme(theme).for_cards()
-    return render(
-        request,
-        "archive/theme_detail.html",
-        {
-            "theme": theme,
-            "topics": topics,
-            "page": paginate(request, articles),
-            **_listing(theme, theme.name, theme.description, "theme_feed"),
-        },
-    )
+    return render_listing(request, listing, theme, "archive/theme_detail.html", topics=topics)
 
 
 @require_safe
 def series_detail(request, slug):
-    series = get_object_or_404(Series.objects.public(), slug=slug)
-    articles = Article.objects.published().in_series(series).for_cards()
-    return render(
-        request,
-        "archive/series_detail.html",
-        {
-            "series": series,
-            "page": paginate(request, articles),
-            **_listing(series, series.name, series.description, "series_feed"),
-        },
-    )
+    listing = LISTINGS["series"]
+    return render_listing(request, listing, listing.get(slug), "archive/series_detail.html")

@@ -79,7 +79,7 @@ class Institution(PlainTextMixin, models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("archive:institution", kwargs={"slug": self.slug})
+        return reverse("authors:institution", kwargs={"slug": self.slug})
 
     @property
     def website_link(self):
@@ -127,7 +127,7 @@ class Author(PlainTextMixin, models.Model):
         return self.display_name
 
     def get_absolute_url(self):
-        return reverse("archive:author", kwargs={"slug": self.slug})
+        return reverse("authors:author", kwargs={"slug": self.slug})
 
     @property
     def website_link(self):

@@ -14,6 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("", include("archive.urls")),
+    path("", include("authors.urls")),
 ]
 
 if settings.DEBUG:

@@ -31,7 +31,7 @@ def listing_urls():
     affiliation = AffiliationFactory(author=author)
     ArticleFactory(topics=[topic], series=series, authors=[author])
     return [
-        reverse("archive:authors"),
+        reverse("authors:authors"),
         author.get_absolute_url(),
         affiliation.institution.get_absolute_url(),
         topic.get_absolute_url(),

@@ -15,6 +15,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from archive.listings import LISTINGS
 from archive.models import Article
 from archive.oai import oai_identifier
 from archive.tests.factories import (
@@ -102,10 +103,9 @@ def build_world(state):
 
 
 def feeds(obj_feed, *args):
-    return [
-        reverse(f"archive:{obj_feed}", args=args),
-        reverse(f"archive:{obj_feed}_atom", args=args),
-    ]
+    """The RSS and Atom feeds of a URL name, in the archive's namespace unless it has one."""
+    name = obj_feed if ":" in obj_feed else f"archive:{obj_feed}"
+    return [reverse(name, args=args), reverse(f"{name}_atom", args=args)]
 
 
 OWN_FACETS = ("theme", "topic", "series", "author", "institution", "type", "region")
@@ -122,7 +122,7 @@ def oai(verb, **arguments):
 # Each surface: world -> [(url, params)] of pages that must show neither marker.
 SURFACES = {
     "home": lambda w: [("/", {})],
-    "author list": lambda w: [(reverse("archive:authors"), {})],
+    "author list": lambda w: [(reverse("authors:authors"), {})],
     "shared taxonomy pages": lambda w: [(obj.get_absolute_url(), {}) for obj in w.shared],
     "published article pages (related, series neighbours, JSON-LD, Scholar meta)": lambda w: [
         (a.get_absolute_url(), {}) for a in w.published
@@ -136,8 +136,8 @@ SURFACES = {
         *((url, {}) for url in feeds("theme_feed", "indo-pacific")),
         *((url, {}) for url in feeds("topic_feed", "quad")),
         *((url, {}) for url in feeds("series_feed", "dialogues")),
-        *((url, {}) for url in feeds("author_feed", "vivek-mishra")),
-        *((url, {}) for url in feeds("institution_feed", "icwa")),
+        *((url, {}) for url in feeds("authors:author_feed", "vivek-mishra")),
+        *((url, {}) for url in feeds("authors:institution_feed", "icwa")),
     ],
     "sitemap": lambda w: [(reverse("sitemap"), {})],
     "OAI ListRecords, ListIdentifiers, ListSets": lambda w: [
@@ -174,7 +174,7 @@ NOT_FOUND = {
     "draft-only taxonomy feeds": lambda w: [
         (url, {})
         for name in ("theme", "topic", "series", "author", "institution")
-        for url in feeds(f"{name}_feed", getattr(w.own, name).slug)
+        for url in feeds(LISTINGS[name].url_name("_feed"), getattr(w.own, name).slug)
     ],
 }
 

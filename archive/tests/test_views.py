@@ -233,7 +233,7 @@ def test_listing_pages_show_only_published_articles(client, page_kind, state):
         "theme": theme.get_absolute_url(),
         "series": series.get_absolute_url(),
         "institution": institution.get_absolute_url(),
-        "authors": reverse("archive:authors"),
+        "authors": reverse("authors:authors"),
     }[page_kind]
     page = client.get(url).content.decode()
     if page_kind == "authors":
@@ -303,7 +303,7 @@ def test_listing_pages_run_a_fixed_number_of_queries(
         "theme": theme.get_absolute_url(),
         "series": series.get_absolute_url(),
         "institution": institution.get_absolute_url(),
-        "authors": reverse("archive:authors"),
+        "authors": reverse("authors:authors"),
     }[page_kind]
     with django_assert_max_num_queries(6):
         assert client.get(url).status_code == 200

@@ -1,0 +1,60 @@
+"""The people pages: the list of authors, an author's page and an institution's."""
+
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from archive.listings import LISTINGS
+from archive.models import Article
+from archive.views import paginate, render_listing
+
+from .models import Affiliation, Author
+
+
+@require_safe
+def author_list(request):
+    published = Article.objects.published()
+    authors = (
+        Author.objects.annotate(
+            num_articles=Count(
+                "authorships",
+                filter=Q(authorships__article__in=published, authorships__role="author"),
+            )
+        )
+        .filter(num_articles__gt=0)
+        .prefetch_related(
+            Prefetch(
+                "affiliations",
+                Affiliation.objects.current().select_related("institution"),
+                to_attr="current_affiliations",
+            )
+        )
+        .order_by("name")
+    )
+    return render(request, "authors/author_list.html", {"page": paginate(request, authors)})
+
+
+@require_safe
+def author_detail(request, slug):
+    listing = LISTINGS["author"]
+    author = get_object_or_404(
+        listing.owners().prefetch_related(
+            Prefetch("affiliations", Affiliation.objects.select_related("institution"))
+        ),
+        slug=slug,
+    )
+    return render_listing(request, listing, author, "authors/author_detail.html")
+
+
+@require_safe
+def institution_detail(request, slug):
+    listing = LISTINGS["institution"]
+    institution = listing.get(slug)
+    members = (
+        Affiliation.objects.filter(institution=institution, author__in=Author.objects.public())
+        .select_related("author")
+        .order_by("author__name", "pk")
+    )
+    return render_listing(
+        request, listing, institution, "authors/institution_detail.html", members=members
+    )
