@@ -20,8 +20,8 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.http import http_date, quote_etag
 
 from . import freshness
-from .forms import search_from_request
 from .models import Article
+from .search.form import search_from_request
 
 FEED_SIZE = 50
 

@@ -17,8 +17,9 @@ import tantivy
 from django.db.models import Q
 from django.db.models.functions import Lower
 
-from .search import HIGHLIGHT_START, HIGHLIGHT_STOP, SNIPPET_ELLIPSIS, clean_query
-from .search import parse_web_search as parse
+from .search.engine import SNIPPET_ELLIPSIS
+from .search.query import HIGHLIGHT_START, HIGHLIGHT_STOP, clean_query
+from .search.query import parse_web_search as parse
 from .search_index import FACET_FIELDS, Reader, plain_text, spelling_analyzer, text_analyzer
 
 FIELD_BOOSTS = {"title": 10.0, "head": 4.0, "body": 1.0}

@@ -10,7 +10,7 @@ from django.dispatch import receiver
 from authors.models import Author
 
 from .models import Article, Authorship, TaggedTopic, Topic
-from .search import index_articles, prune_index, remove_articles
+from .search.engine import index_articles, prune_index, remove_articles
 
 
 @receiver(post_save, sender=Article)

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_safe
 from authors.models import Affiliation
 
 from .citations import EXPORT_LIMIT, EXPORTS, csl_record, formatted_citations
-from .forms import InvalidSearch, parse_page_number, search_from_request
 from .listings import LISTINGS
 from .metadata import article_jsonld, scholar_tags
 from .models import (
@@ -27,7 +26,8 @@ from .models import (
     Theme,
 )
 from .publishing import can_preview
-from .search import add_snippets
+from .search.engine import add_snippets
+from .search.form import InvalidSearch, parse_page_number, search_from_request
 
 PAGE_SIZE = 20
 # Facet values listed per facet (selected ones are always listed too). A page shows

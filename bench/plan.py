@@ -116,7 +116,7 @@ def plan_requests(args):
 
 
 def _matches(text="", **filters):
-    from archive.facets import FacetedSearch
+    from archive.search.faceted import FacetedSearch
 
     return FacetedSearch(text, filters).total
 

@@ -47,8 +47,8 @@ def time_calls(function, seconds, minimum=5, maximum=400):
 def today(params):
     from django.core.paginator import Paginator
 
-    from archive.facets import FacetedSearch
-    from archive.search import add_snippets
+    from archive.search.engine import add_snippets
+    from archive.search.faceted import FacetedSearch
 
     text, filters, number = params
     search = FacetedSearch(text, filters, "relevance" if text else "newest")
@@ -77,7 +77,7 @@ def with_engine(params, engine_only=False):
 
 def label_ids():
     """{facet: {slug: id}} to compare tantivy's counts (by id) with today's (by slug)."""
-    from archive.facets import FACETS
+    from archive.search.facets import FACETS
 
     maps = {}
     for facet in FACETS:

@@ -3,7 +3,7 @@
 import django.contrib.postgres.search
 from django.db import migrations
 
-from archive.search import FTS_TABLE, FTS5_TOKENIZER, SEARCH_CONFIG
+from archive.search.engine import FTS_TABLE, FTS5_TOKENIZER, SEARCH_CONFIG
 
 GIN_INDEX = "archive_article_search_gin"
 # The indexing SQL as it was at this migration (search.py has moved on: see 0010).

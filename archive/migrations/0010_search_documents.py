@@ -10,7 +10,7 @@ import django.contrib.postgres.search
 import django.db.models.deletion
 from django.db import migrations, models
 
-from archive.search import SEARCH_CONFIG
+from archive.search.engine import SEARCH_CONFIG
 
 GIN_INDEX = "archive_searchdocument_vector_gin"
 # The indexing SQL as it is at this migration (search.py's INDEX_SQL may move on).

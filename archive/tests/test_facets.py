@@ -11,8 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from archive import freshness
-from archive.facets import FACETS, FacetedSearch, FacetIndex
 from archive.models import Article, Authorship, ContentVersion
+from archive.search.faceted import FacetedSearch
+from archive.search.facets import FACETS
+from archive.search.index import FacetIndex
 from archive.tests.factories import (
     ArticleFactory,
     ArticleTypeFactory,

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from archive.models import Article
 from archive.oai import repository_domain
-from archive.search import MAX_QUERY_TERMS
+from archive.search.query import MAX_QUERY_TERMS
 from archive.tests.factories import ArticleFactory, SeriesFactory, TopicFactory
 from authors.tests.factories import AffiliationFactory, AuthorFactory
 

@@ -6,9 +6,10 @@ Through `FacetedSearch`, as the search page, its API and its feed run it.
 import pytest
 from django.core.management import call_command
 
-from archive.facets import FacetedSearch
 from archive.models import Authorship
-from archive.search import add_snippets, parse_web_search, to_fts5
+from archive.search.engine import add_snippets
+from archive.search.faceted import FacetedSearch
+from archive.search.query import parse_web_search, to_fts5
 from archive.tests.factories import ArticleFactory, TopicFactory
 from authors.tests.factories import AuthorFactory
 

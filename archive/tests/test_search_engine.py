@@ -170,7 +170,7 @@ def test_facet_counts_equal_a_brute_force_count(corpus, data):  # noqa: F811
 
 def value_ids():
     """{facet: {slug or year: id}}: the engine counts by id."""
-    from archive.facets import FACETS
+    from archive.search.facets import FACETS
 
     ids = {}
     for facet in FACETS:

@@ -14,7 +14,7 @@ from queue import Empty
 from django.db import connections, transaction
 
 from archive.models import Article, Authorship, TaggedTopic
-from archive.search import index_articles, rebuild_index
+from archive.search.engine import index_articles, rebuild_index
 
 
 class Progress:

@@ -7,9 +7,9 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
-from archive.facets import FacetedSearch
 from archive.markup import count_words, reading_time_minutes, render_markdown
 from archive.models import Article, Topic
+from archive.search.faceted import FacetedSearch
 from authors.models import Author
 
 pytestmark = pytest.mark.django_db

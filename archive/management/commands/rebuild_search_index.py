@@ -5,7 +5,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from archive import freshness, search_index
 from archive.models import Article
-from archive.search import rebuild_index
+from archive.search.engine import rebuild_index
 
 
 class Command(BaseCommand):

@@ -3,9 +3,10 @@ import re
 from django import forms
 from django.core.exceptions import BadRequest
 
-from .facets import FACETS, FacetedSearch
-from .numbers import ascii_whole_number
-from .search import MAX_QUERY_LENGTH, MAX_QUERY_TERMS, clean_query, normalise_query
+from ..numbers import ascii_whole_number
+from .faceted import FacetedSearch
+from .facets import FACETS
+from .query import MAX_QUERY_LENGTH, MAX_QUERY_TERMS, clean_query, normalise_query
 
 MAX_VALUES_PER_FACET = 20
 MAX_FILTER_VALUES = 50
