@@ -9,7 +9,8 @@ class ArchiveConfig(AppConfig):
         # Connect the receivers, the indexes' before the content version's: its row stays
         # locked from its renewal to the commit, so renewing last keeps concurrent saves from
         # queueing behind the index. Teach citeproc-py the CSL rules it misses.
-        from . import csl_fixes, search_upkeep, signals  # noqa: F401, I001
+        from . import search_upkeep, signals  # noqa: F401, I001
         from . import freshness  # noqa: F401
+        from .outputs import csl_fixes
 
         csl_fixes.install()

@@ -1,7 +1,9 @@
 from django.urls import path, re_path
 
-from . import feeds, oai, views
+from . import views
 from .listings import LISTINGS
+from .outputs import feeds
+from .outputs.oai import views as oai
 
 app_name = "archive"
 

@@ -13,9 +13,7 @@ from django.views.decorators.http import require_safe
 
 from authors.models import Affiliation
 
-from .citations import EXPORT_LIMIT, EXPORTS, csl_record, formatted_citations
 from .listings import LISTINGS
-from .metadata import article_jsonld, scholar_tags
 from .models import (
     Article,
     ArticleRedirect,
@@ -25,6 +23,8 @@ from .models import (
     TaggedTopic,
     Theme,
 )
+from .outputs.citations import EXPORT_LIMIT, EXPORTS, csl_record, formatted_citations
+from .outputs.metadata import article_jsonld, scholar_tags
 from .publishing import can_preview
 from .search.engine import add_snippets
 from .search.form import InvalidSearch, parse_page_number, search_from_request

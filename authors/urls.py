@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from archive.feeds import feed_routes
 from archive.listings import LISTINGS
+from archive.outputs.feeds import feed_routes
 
 from . import views
 

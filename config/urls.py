@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from archive.sitemaps import SITEMAPS
+from archive.outputs.sitemaps import SITEMAPS
 
 admin.site.site_header = f"{settings.ARCHIVE_NAME} administration"
 admin.site.site_title = settings.ARCHIVE_NAME

@@ -9,7 +9,7 @@ import pytest
 import rispy
 from django.core.management import call_command
 
-from archive.citations import bibtex_title, format_record, latex_escape
+from archive.outputs.citations import bibtex_title, format_record, latex_escape
 from archive.tests.factories import ArticleFactory, ArticleTypeFactory, SeriesFactory
 from authors.tests.factories import AuthorFactory
 

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from archive.models import Article
-from archive.oai import repository_domain
+from archive.outputs.oai.records import repository_domain
 from archive.search.query import MAX_QUERY_TERMS
 from archive.tests.factories import ArticleFactory, SeriesFactory, TopicFactory
 from authors.tests.factories import AffiliationFactory, AuthorFactory

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from archive.listings import LISTINGS
 from archive.models import Article
-from archive.oai import oai_identifier
+from archive.outputs.oai.records import oai_identifier
 from archive.tests.factories import (
     ArticleFactory,
     ArticleTypeFactory,

@@ -7,8 +7,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from archive import oai
 from archive.models import Article, Authorship
+from archive.outputs.oai import views as oai
 from archive.tests.factories import ArticleFactory, SeriesFactory, ThemeFactory, TopicFactory
 from authors.tests.factories import AuthorFactory
 

@@ -5,7 +5,7 @@ from django.db.models import Max
 
 from authors.models import Author
 
-from .models import Article, Series, Theme, Topic
+from ..models import Article, Series, Theme, Topic
 
 
 class ArticleSitemap(Sitemap):

@@ -19,9 +19,9 @@ from django.utils.cache import get_conditional_response
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.http import http_date, quote_etag
 
-from . import freshness
-from .models import Article
-from .search.form import search_from_request
+from .. import freshness
+from ..models import Article
+from ..search.form import search_from_request
 
 FEED_SIZE = 50
 

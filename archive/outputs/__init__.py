@@ -1,0 +1,1 @@
+"""What the archive gives machines: feeds, sitemaps, citations, page metadata, OAI-PMH."""
