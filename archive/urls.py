@@ -1,20 +1,20 @@
 from django.urls import path, re_path
 
-from . import views
 from .listings import LISTINGS
 from .outputs import feeds
 from .outputs.oai import views as oai
+from .views import articles, listings, search
 
 app_name = "archive"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("search/", views.search, name="search"),
-    path("api/search/", views.api_search, name="api_search"),
-    path("articles/<slug:slug>/", views.article_detail, name="article"),
-    path("topics/<slug:slug>/", views.topic_detail, name="topic"),
-    path("themes/<slug:slug>/", views.theme_detail, name="theme"),
-    path("series/<slug:slug>/", views.series_detail, name="series"),
+    path("", articles.home, name="home"),
+    path("search/", search.search, name="search"),
+    path("api/search/", search.api_search, name="api_search"),
+    path("articles/<slug:slug>/", articles.article_detail, name="article"),
+    path("topics/<slug:slug>/", listings.topic_detail, name="topic"),
+    path("themes/<slug:slug>/", listings.theme_detail, name="theme"),
+    path("series/<slug:slug>/", listings.series_detail, name="series"),
     # Feeds: RSS at <page>/feed/, Atom at <page>/feed/atom/.
     path("feed/", feeds.LatestFeed(), name="feed"),
     path("feed/atom/", feeds.atom(feeds.LatestFeed)(), name="feed_atom"),
@@ -29,14 +29,14 @@ urlpatterns = [
     # Citations: one article, or the results of a search.
     re_path(
         r"^articles/(?P<slug>[-\w]+)/cite\.(?P<export_format>bib|ris|json)$",
-        views.article_citation,
+        articles.article_citation,
         name="article_citation",
     ),
     re_path(
         r"^search/cite\.(?P<export_format>bib|ris|json)$",
-        views.search_citations,
+        search.search_citations,
         name="search_citations",
     ),
-    path("robots.txt", views.robots_txt, name="robots"),
+    path("robots.txt", articles.robots_txt, name="robots"),
     path("oai/", oai.oai_pmh, name="oai"),
 ]

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_safe
 
 from archive.listings import LISTINGS
 from archive.models import Article
-from archive.views import paginate, render_listing
+from archive.views.listings import paginate, render_listing
 
 from .models import Affiliation, Author
 

@@ -5,7 +5,7 @@ import sys
 from django.http import JsonResponse
 from django.shortcuts import render
 
-from archive.views import PageOutOfRange
+from archive.views.listings import PageOutOfRange
 from config.outage import is_outage, outage_response
 
 API_PREFIX = "/api/"

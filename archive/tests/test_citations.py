@@ -126,7 +126,7 @@ def test_a_search_exports_its_published_results_only(client, export_format):
 
 
 def test_a_search_export_is_capped(client, monkeypatch):
-    monkeypatch.setattr("archive.views.EXPORT_LIMIT", 3)
+    monkeypatch.setattr("archive.views.search.EXPORT_LIMIT", 3)
     ArticleFactory.create_batch(5)
     assert len(json.loads(client.get("/search/cite.json").content)) == 3
 

@@ -1,0 +1,157 @@
+"""Article pages: the home page, an article (or its preview, notice or redirect), its
+citation downloads, and robots.txt."""
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_safe
+
+from authors.models import Affiliation
+
+from ..models import (
+    Article,
+    ArticleRedirect,
+    Authorship,
+    Correction,
+    Series,
+    TaggedTopic,
+    Theme,
+)
+from ..outputs.citations import EXPORTS, csl_record, formatted_citations
+from ..outputs.metadata import article_jsonld, scholar_tags
+from ..publishing import can_preview
+
+HOME_PAGE_SIZE = 12
+RELATED_ARTICLES = 4
+RELATED_CANDIDATES = 300
+
+
+def _bylines_with_affiliations():
+    """Authorships with each author's affiliations, for bylines that name institutions."""
+    return Prefetch(
+        "authorships",
+        queryset=Authorship.objects.select_related("author")
+        .prefetch_related(
+            Prefetch("author__affiliations", Affiliation.objects.select_related("institution"))
+        )
+        .order_by("position", "pk"),
+    )
+
+
+@require_safe
+def home(request):
+    articles = Article.objects.published().for_cards()[:HOME_PAGE_SIZE]
+    return render(
+        request,
+        "archive/home.html",
+        {
+            "articles": articles,
+            "themes": Theme.objects.public(),
+            "series_list": Series.objects.annotate(
+                num_articles=Count("articles", filter=Q(articles__in=Article.objects.published()))
+            ).filter(num_articles__gt=0),
+        },
+    )
+
+
+@require_safe
+def article_detail(request, slug):
+    """Published articles for everyone; a preview for those who may see a draft.
+
+    A former slug answers 301 to the current one, and a withdrawn or retracted
+    article keeps its URL with the public notice. Anyone else gets a 404 that
+    does not confirm an unpublished article exists.
+    """
+    article = (
+        Article.objects.select_related("article_type", "series")
+        .with_topics()
+        .annotate(has_corrections=Exists(Correction.objects.filter(article=OuterRef("pk"))))
+        .prefetch_related(_bylines_with_affiliations(), "regions")
+        .filter(slug=slug)
+        .first()
+    )
+    if article is None:
+        return _follow_old_slug(slug)
+    if article.is_gone:
+        return render(request, "archive/article_gone.html", {"article": article}, status=410)
+    is_preview = not article.is_published
+    if is_preview and not can_preview(request.user, article):
+        raise Http404("No article at this address.")
+    related = _related_articles(article)
+    previous, following = article.series_neighbours()
+    url = request.build_absolute_uri(article.get_absolute_url())
+    response = render(
+        request,
+        "archive/article_detail.html",
+        {
+            "article": article,
+            "is_preview": is_preview,
+            "corrections": list(article.corrections.all()) if article.has_corrections else [],
+            "related": related,
+            "previous": previous,
+            "next": following,
+            "canonical_url": url,
+            # Only what is published gets described to search engines and cited.
+            "jsonld": None if is_preview else article_jsonld(article, request),
+            "scholar_tags": [] if is_preview else scholar_tags(article, request),
+            "citations": [] if is_preview else formatted_citations(article, url),
+        },
+    )
+    if is_preview:
+        patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def _related_articles(article):
+    """Published articles sharing the most topics, among the newest that share any.
+
+    Counting shared topics over every article of a popular topic would cost a scan
+    of thousands of rows per page view; the newest RELATED_CANDIDATES are enough.
+    """
+    topic_ids = [topic.pk for topic in article.topic_list()]
+    if not topic_ids:
+        return Article.objects.none()
+    candidates = (
+        TaggedTopic.objects.filter(tag__in=topic_ids)
+        .exclude(content_object=article)
+        .order_by("-content_object_id")
+        .values("content_object_id")[:RELATED_CANDIDATES]
+    )
+    return (
+        Article.objects.published()
+        .filter(pk__in=candidates)
+        .annotate(shared_topics=Count("topic_links", filter=Q(topic_links__tag__in=topic_ids)))
+        .select_related("article_type")
+        .only("slug", "title", "published_at", "article_type__name")
+        .order_by("-shared_topics", "-published_at")[:RELATED_ARTICLES]
+    )
+
+
+def _follow_old_slug(slug):
+    redirect = ArticleRedirect.objects.select_related("article").filter(old_slug=slug).first()
+    if redirect and (redirect.article.is_published or redirect.article.is_gone):
+        return HttpResponsePermanentRedirect(redirect.article.get_absolute_url())
+    raise Http404("No article at this address.")
+
+
+def citation_download(records, export_format, filename):
+    render_records, content_type = EXPORTS[export_format]
+    response = HttpResponse(render_records(records), content_type=content_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}.{export_format}"'
+    return response
+
+
+@require_safe
+def article_citation(request, slug, export_format):
+    article = get_object_or_404(Article.objects.published().with_bylines().with_topics(), slug=slug)
+    record = csl_record(article, request.build_absolute_uri(article.get_absolute_url()))
+    return citation_download([record], export_format, record["id"])
+
+
+@require_safe
+def robots_txt(request):
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /api/", f"Sitemap: {sitemap}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
