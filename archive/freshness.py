@@ -17,7 +17,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from .models import Article, ContentVersion, VocabularyAlias
+from .models import Article, ContentVersion
+from .taxonomy import VocabularyAlias
 
 WATCHED_APPS = {"archive", "authors", "taggit"}  # whose saves change what readers see
 UNWATCHED_MODELS = {ContentVersion, VocabularyAlias}  # in those apps, but never shown

@@ -405,10 +405,10 @@ class Correction(PlainTextMixin, models.Model):
 class ContentVersion(models.Model):
     """One row whose token is renewed by every change to the archive.
 
-    Each process keeps the facet index in memory (facets.py); reading this token,
-    one row by primary key, tells it whether a save anywhere has made its copy
-    stale. A token rather than a counter: a rolled-back change must never leave a
-    version that an index built inside it could still claim.
+    Read and renewed only through freshness.py: every worker's page cache, feeds and
+    facet index key on it, so reading it tells any process whether a save anywhere
+    has made its copy stale. A token rather than a counter: a rolled-back change must
+    never leave a version that a page or an index built inside it could still claim.
     """
 
     token = models.UUIDField(default=uuid.uuid4)
