@@ -11,6 +11,7 @@ more than 0.5 % of requests lost to a killed worker, or a restore that changes a
 
 import argparse
 import html
+import http.client
 import json
 import os
 import random
@@ -56,7 +57,7 @@ class Traffic:
             try:
                 status, headers, body = fetch(self.server.url(chooser.choice(self.paths)))
                 record = (status, headers.get("Retry-After"), b"Traceback" in body)
-            except OSError as error:
+            except (OSError, http.client.HTTPException) as error:
                 record = (f"error: {type(error).__name__}", None, False)
             self.records.append((started, time.monotonic(), *record))
 
@@ -150,6 +151,16 @@ def save_during_outage(server, cookie, csrf, pk):
     }
 
 
+def server_errors(output):
+    """The server's own account of any 500: the lines it logged after each."""
+    lines = output.splitlines()
+    return [
+        " | ".join(lines[i : i + 8])
+        for i, line in enumerate(lines)
+        if "Internal Server Error" in line
+    ][:10]
+
+
 def summarise(records, down_at, up_at):
     statuses = Counter(str(status) for _, _, status, _, _ in records)
     bad = [r for r in records if r[2] not in (200, 503)]
@@ -192,6 +203,7 @@ def restart_under_traffic(pg, server, paths, url, outage_seconds, after_seconds)
         up_at = time.monotonic()
         time.sleep(after_seconds)
     result = summarise(traffic.records, down_at, up_at)
+    result["server_errors_logged"] = server_errors(server.output())
     written = shell(
         url,
         "from archive.models import Article;"
@@ -245,7 +257,9 @@ def run(short):
                "--seed", "1", "--no-parallel")  # fmt: skip
         results["backup_round_trip"] = backup_round_trip(url, pg.dir)
         paths = reader_paths(url)
-        with Gunicorn(url, workers=2, threads=2) as server:
+        # gunicorn.conf.py's default sync workers: threaded workers answered two 500s
+        # after a restart (bench/README.md, "Production on loopback").
+        with Gunicorn(url, workers=3, threads=1) as server:
             results["postgres_restart"] = restart_under_traffic(
                 pg, server, paths, url, outage_seconds=3, after_seconds=8
             )
