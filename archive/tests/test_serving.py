@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -46,6 +47,9 @@ def test_each_request_is_one_json_line_with_its_status_and_duration(tmp_path):
     with Gunicorn(f"sqlite:///{tmp_path / 'empty.sqlite3'}") as server:
         fetch(server.url("/healthz?probe=1"))
         fetch(server.url("/no-such-page/"), headers={"Host": "elsewhere.example"})
+        deadline = time.monotonic() + 10  # the line is written after the response is sent
+        while "/no-such-page/" not in server.output() and time.monotonic() < deadline:
+            time.sleep(0.1)
         output = server.output()
     lines = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
     probe = next(line for line in lines if line["path"] == "/healthz" and line["query"])
