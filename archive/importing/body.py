@@ -6,13 +6,15 @@ _BULLET = re.compile(r"^[•●▪◦·‣∙*\-–]\s+(?P<text>\S.*)$")
 _NUMBERED = re.compile(r"^(?P<n>\d{1,2})[.)]\s+(?P<text>\S.*)$")
 _LIST_LEAD = re.compile(r"^(?P<lead>[^:.!?*]{2,60}?):\s+(?P<rest>\S.*)$")
 _NOTE_START = re.compile(r"^\*{3,}\s*")
-NOTE_PARAGRAPH = re.compile(
-    r"^(?:about the authors?:?\s*)?the authors? (?:is|was|are|were)\b", re.I
-)
 _SENTENCE_END = (".", "!", "?", ":", '"', "”", "’", ")")
+# A footnote or endnote marker at the end of a sentence: "partnership.[1]", "2019.²".
+_NOTE_MARKER = re.compile(r"(?:\[\d{1,3}\]|\^\d{1,3}|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)+$")
+# Lines that always start a paragraph of their own: endnotes ("[1] ...") and Q&A turns.
+_OWN_PARAGRAPH = re.compile(r"^(?:\[\d{1,3}\]\s|[QA]\d{0,2}[:.]\s)")
 
 
 def _looks_like_heading(text, next_text=""):
+    text = _NOTE_MARKER.sub("", text)
     words = text.split()
     return (
         0 < len(words) <= 12
@@ -22,6 +24,7 @@ def _looks_like_heading(text, next_text=""):
         and not (text.endswith("?") and len(words) > 8)
         and not (next_text and next_text[0].islower())
         and not _BULLET.match(text)
+        and not _OWN_PARAGRAPH.match(text)
     )
 
 
@@ -87,7 +90,8 @@ def body_items(blocks):
                 flush()
                 items.append(("ol", f"{numbered.group('n')}. {numbered.group('text')}"))
             else:
-                if paragraph and paragraph[-1].endswith(_SENTENCE_END) and text[:1].isupper():
+                ends = paragraph and _NOTE_MARKER.sub("", paragraph[-1]).endswith(_SENTENCE_END)
+                if (ends and text[:1].isupper()) or _OWN_PARAGRAPH.match(text):
                     flush()
                 if not paragraph and _looks_like_heading(text, following):
                     items.append(("h", text))

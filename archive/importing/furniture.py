@@ -7,10 +7,36 @@ from .parsed import ParsedSeries
 READING_TIME = re.compile(r"^(\d{1,3})\s*min(?:ute)?s?\.?\s+read$", re.I)
 VIEWS = re.compile(r"^[\d.,]+\s*[kKmM]?\s+views?$", re.I)
 FURNITURE = re.compile(
-    r"^(?:advertisement|advertisements|sponsored|share this article|share|print|"
-    r"read more|start test|join live|skip to content|\d{1,3}\s*/\s*\d{1,3})$",
+    r"^(?:advertisement|advertisements|sponsored|start test|join live|skip to content|"
+    r"\d{1,3}\s*/\s*\d{1,3}|"
+    r"share|share (?:this|on|via) [\w ]{1,30}|print|print (?:this|the) (?:page|article)|"
+    r"(?:tags?|filed under|keywords)\s*:.*|follow us\b.{0,80}|"
+    r"download(?: the)?(?: full)? (?:pdf|report|paper|brief)\b.{0,60}|download|"
+    r"(?:sign up|subscribe)\b.{0,100}|(?:get )?(?:our )?newsletter\b.{0,120}|"
+    r"also read\s*:.{0,200}|read more\s*:.{1,200}|"
+    r"(?:image|photo|picture)s?(?: credits?)?\s*\d{0,3}\s*:.{0,300}|credit\s*:.{0,100})$",
     re.I,
 )
+# A cookie banner: a short line about cookies that asks the reader to accept or agree.
+_COOKIES = re.compile(
+    r"^(?=.{0,250}$)(?=.*\bcookies?\b)(?=.*\b(?:accept|agree|consent|use|uses)\b).*$", re.I
+)
+# A line that introduces a list of links ("Read more:", "Related"), then link titles.
+LINK_BLOCK = re.compile(
+    r"^(?:read more|related(?: (?:articles?|reading|content|posts|stories|research))?|"
+    r"also read|further reading|more on this topic|you may also like)\s*:?$",
+    re.I,
+)
+_LINK_TITLE_WORDS = 16
+
+
+def is_furniture(text):
+    """Is this whole line page furniture (share, print, tags, credits, prompts)?"""
+    return bool(FURNITURE.match(text) or VIEWS.match(text) or READING_TIME.match(text)) or bool(
+        _COOKIES.match(text)
+    )
+
+
 TAIL_MARKERS = {
     "share this article",
     "related resources",
@@ -72,14 +98,22 @@ def _card_ends(lines):
 
 
 def drop_furniture(lines):
-    """Lines without site furniture: quiz, live and series cards, adverts, counters."""
-    kept, index, card_ends = [], 0, _card_ends(lines)
+    """Lines without site furniture: cards, link lists, adverts, prompts, credits, counters."""
+    kept, index, card_ends, in_links = [], 0, _card_ends(lines), False
     while index < len(lines):
         if index in card_ends:
             index = card_ends[index] + 1
             continue
         text = lines[index].text
-        if not (FURNITURE.match(text) or VIEWS.match(text) or READING_TIME.match(text)):
+        in_links = in_links and bool(text) and _is_link_title(text)
+        if LINK_BLOCK.match(text):
+            in_links = True
+        elif not (in_links or is_furniture(text)):
             kept.append(lines[index])
         index += 1
     return kept
+
+
+def _is_link_title(text):
+    """A line in a list of links: a short title, not a sentence of the article."""
+    return len(text.split()) <= _LINK_TITLE_WORDS and not text.endswith((".", ":", ";"))

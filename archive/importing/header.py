@@ -1,18 +1,20 @@
 """The header: title, kicker, deck, byline and date lines above the body."""
 
 import re
+import unicodedata
 
 import dateparser
 
-from .furniture import FURNITURE, READING_TIME, VIEWS
+from .furniture import LINK_BLOCK, READING_TIME, is_furniture
 from .parsed import ParsedAuthor
 
 MAX_TITLE_WORDS = 30
 MAX_HEADER_TEXT_LINES = 4
+_KICKER_WORDS = 5
 
 _YEAR = re.compile(r"\b(?:1[89]|20)\d{2}\b")
 _DATE_PREFIX = re.compile(r"^(?:published|posted|date|dated)(?:\s+on)?\s*:?\s*", re.I)
-_UPDATED = re.compile(r"^(?:last\s+)?(?:updated|modified)\b", re.I)
+UPDATED = re.compile(r"^(?:last\s+)?(?:updated|modified)(?:\s+on)?\b", re.I)
 _DATE_SETTINGS = {
     "STRICT_PARSING": True,
     "RETURN_AS_TIMEZONE_AWARE": False,
@@ -54,7 +56,9 @@ _HONORIFIC = re.compile(rf"^(?P<h>(?:(?:{_HONORIFIC_WORDS})\.?\s+)+)", re.I)
 _NAME_PARTICLES = {
     "al", "bin", "da", "de", "den", "der", "di", "du", "el", "la", "le", "van", "von",
 }  # fmt: skip
-_NAME_TOKEN = re.compile(r"^(?:[A-Z][\w'’\-]*\.?|[A-Z]\.(?:[A-Z]\.)*)$")
+_INITIALS = re.compile(r"^(?:[^\W\d_]\.)+$")
+# "(Retd)" after a service rank is part of the byline, not of the name.
+RETIRED = re.compile(r"\s*\((?:retd|retired|ret)\.?\)", re.I)
 SMALL_WORDS = {
     "a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "nor", "of",
     "on", "or", "per", "the", "to", "up", "via", "vs", "with",
@@ -87,6 +91,16 @@ def _split_honorific(name):
     return " ".join(honorifics), name[match.end() :].strip()
 
 
+def is_name_token(token):
+    """A capitalised word or initials in any script: "Łukasz", "O'Neill", "J.", "राजेश"."""
+    if _INITIALS.match(token) and token[0].isupper():
+        return True
+    word = token[:-1] if token.endswith(".") else token
+    if not word or not word[0].isalpha() or word[0].islower():
+        return False
+    return all(c.isalpha() or c in "'’-" or unicodedata.category(c)[0] == "M" for c in word)
+
+
 def parse_byline(text):
     """Authors in a byline ("Dr. A", "A and B", "By A, B and C"), or None if it is not one.
 
@@ -95,7 +109,7 @@ def parse_byline(text):
     """
     text = text.strip()
     prefixed = bool(re.match(r"^by\s+", text, re.I))
-    text = re.sub(r"^by\s+", "", text, flags=re.I)
+    text = RETIRED.sub("", re.sub(r"^by\s+", "", text, flags=re.I))
     if not text or len(text) > 150 or re.search(r"\d|[:;!?()]", text):
         return None
     authors = []
@@ -104,9 +118,9 @@ def parse_byline(text):
         tokens = name.split()
         if not tokens or len(tokens) > 5:
             return None
-        if not all(_NAME_TOKEN.match(t) or t.lower() in _NAME_PARTICLES for t in tokens):
+        if not all(is_name_token(t) or t.lower() in _NAME_PARTICLES for t in tokens):
             return None
-        if not _NAME_TOKEN.match(tokens[-1]):
+        if not is_name_token(tokens[-1]):
             return None
         if len(tokens) < 2 and not (honorific or prefixed):
             return None
@@ -119,10 +133,15 @@ def _is_prose(text):
     return words > MAX_TITLE_WORDS or (words >= 16 and text.endswith((".", "”", '"')))
 
 
+DATE_KINDS = ("date", "updated")
+
+
 def _header_kind(text):
     if READING_TIME.match(text):
         return "reading_time"
-    if VIEWS.match(text) or FURNITURE.match(text) or _UPDATED.match(text):
+    if updated := UPDATED.match(text):
+        return "updated" if parse_date(text[updated.end() :].lstrip(" :")) else "meta"
+    if is_furniture(text) or LINK_BLOCK.match(text):
         return "meta"
     if parse_date(text):
         return "date"
@@ -151,8 +170,8 @@ def split_header(lines):
                 body_start = index
                 break
         header.append((line, kind))
-        seen_date = seen_date or kind == "date"
-    marked = any(kind == "date" for _, kind in header) or any(
+        seen_date = seen_date or kind in DATE_KINDS
+    marked = any(kind in DATE_KINDS for _, kind in header) or any(
         kind == "text" and parse_byline(line.text) for line, kind in header[1:]
     )
     if not marked:
@@ -181,6 +200,32 @@ def is_kicker(texts, cards):
     if any(card.category.casefold() == first.casefold() for card in cards):
         return True
     return len(second.split()) > len(first.split()) and _is_title_cased(second)
+
+
+def split_kickers(texts, cards):
+    """(kicker, lines from the title on): section labels above the title come off.
+
+    One label is found by `is_kicker`. Several ("Expert Speak", "Raisina Debates") are the
+    short lines above the longest title-cased line before the byline.
+    """
+    if is_kicker(texts, cards):
+        return texts[0].text, texts[1:]
+    bylines = [i for i, line in enumerate(texts) if i and parse_byline(line.text)]
+    after_title = [
+        i for i in bylines if any(len(line.text.split()) > _KICKER_WORDS for line in texts[:i])
+    ]
+    byline = (after_title or bylines or [None])[0]
+    above = texts[:byline]
+    titled = [i for i, line in enumerate(above) if _is_title_cased(line.text)]
+    if not titled:
+        return "", texts
+    title = max(titled, key=lambda i: len(above[i].text.split()))
+    labels = [line.text for line in above[:title]]
+    if not labels or any(
+        len(label.split()) > _KICKER_WORDS or re.search(r"[:?!.]$|:", label) for label in labels
+    ):
+        return "", texts
+    return labels[0], texts[title:]
 
 
 def describe(text):

@@ -34,6 +34,10 @@ def match_institution(parsed, institutions):
             institution.short_name and name == institution.short_name.casefold()
         ):
             return institution
+    if parsed.institution.isupper():
+        for institution in institutions:
+            if institution.name.casefold().startswith(name + " "):
+                return institution
     if parsed.short_name:
         for institution in institutions:
             if institution.short_name.casefold() == parsed.short_name.casefold():

@@ -2,9 +2,8 @@
 
 import re
 
-from .author_note import parse_author_note
+from .author_note import is_note, parse_author_note, split_off_note
 from .body import (
-    NOTE_PARAGRAPH,
     body_blocks,
     body_items,
     drop_repeated_headings,
@@ -13,7 +12,7 @@ from .body import (
 )
 from .errors import DumpError
 from .furniture import READING_TIME, TAIL_MARKERS, drop_furniture, series_cards
-from .header import describe, is_kicker, parse_byline, parse_date, split_header
+from .header import UPDATED, describe, parse_byline, parse_date, split_header, split_kickers
 from .parsed import Line, ParsedArticle, slug_for
 from .titles import repair_title
 
@@ -56,9 +55,7 @@ def _parse_header(header, cards, source, first):
         raise DumpError.at(
             source, first.number, f"no recognisable title: it starts with {describe(first.text)}"
         )
-    kicker = ""
-    if is_kicker(texts, cards):
-        kicker, texts = texts[0].text, texts[1:]
+    kicker, texts = split_kickers(texts, cards)
     title_line, authors, deck = texts[0], [], []
     if not re.search(r"[^\W\d_]", title_line.text):
         raise DumpError.at(source, title_line.number, f"no recognisable title: {title_line.text!r}")
@@ -70,10 +67,15 @@ def _parse_header(header, cards, source, first):
             deck.append(line.text)
     article = ParsedArticle(source=source, title=title_line.text, title_line=title_line.number)
     article.kicker, article.deck, article.authors = kicker, " ".join(deck), authors
+    dated = [line for line, kind in header if kind == "date"]
+    updated = [line for line, kind in header if kind == "updated"]
+    if dated:
+        article.date, article.date_line = parse_date(dated[0].text), dated[0].number
+    elif updated:
+        text = UPDATED.sub("", updated[0].text).lstrip(" :")
+        article.date, article.date_line = parse_date(text), updated[0].number
     for line, kind in header:
-        if kind == "date" and article.date is None:
-            article.date, article.date_line = parse_date(line.text), line.number
-        elif kind == "reading_time":
+        if kind == "reading_time":
             article.stated_reading_time = int(READING_TIME.match(line.text).group(1))
     return article
 
@@ -87,8 +89,10 @@ def _parse_body(article, body_lines):
     if tail is not None:
         body_lines = body_lines[:tail]
     blocks = body_blocks(drop_furniture(body_lines))
-    if not note and blocks and NOTE_PARAGRAPH.match(blocks[-1][0].text):
-        note = " ".join(line.text for line in blocks.pop())
+    if not note:
+        note, blocks = split_off_note(blocks, article.authors)
+    if article.deck and is_note(article.deck, article.authors):
+        note, article.deck = f"{article.deck} {note}".strip(), ""
     items = body_items(blocks)
     if not items:
         raise DumpError.at(

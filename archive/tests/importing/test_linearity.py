@@ -40,6 +40,12 @@ SHAPES = {
     "note markers": (HEADER, "*** x\n", ""),
     "unclosed parentheses": (HEADER + "*** The author is a Fellow at X ", "(", "***\n"),
     "title words repeated in the body": (DAMAGED_HEADER, "Maritime Awareness Indian ", "\n"),
+    "a list of links": (HEADER + "Read more:\n", "A Title of a Linked Article\n", ""),
+    "a closing note of clauses": (
+        HEADER + "Asha Rao is a Fellow at the X Institute, Delhi",
+        ", and was previously a Fellow at the Y Foundation (2010-2012)",
+        ".\n",
+    ),
     "header counters": (
         "Maritime Awareness in the Indian Ocean\nBy Dr. Asha Rao\n",
         "10 views\n",
