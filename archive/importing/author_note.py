@@ -48,7 +48,9 @@ _INSTITUTION_WORDS = {
     "parliament", "government", "museum", "library", "faculty", "division", "court",
 }  # fmt: skip
 _DEPARTMENT = re.compile(
-    r"^(?:department|dept\.?|school|faculty|division|programme|program)\s+(?:of|for|in)\b", re.I
+    r"^(?:department|dept\.?|school|faculty|division|programme|program|centre|center|project|"
+    r"unit|lab|laboratory)\s+(?:of|for|in|on)\b",
+    re.I,
 )
 _ACADEMIC_ROLE_OF = re.compile(
     r"^(?P<role>(?:(?:assistant|associate|visiting|adjunct|full)\s+)?(?:professor|lecturer|"
@@ -64,7 +66,7 @@ def _sentences(text):
     thousands of initials costs what its length does.
     """
     sentences, previous = [], ""
-    for piece in re.split(r"(?<=[.!?])\s+(?=[^\W\d_a-z])", text):
+    for piece in re.split(r"(?<=[.!?;])\s+(?=[^\W\d_a-z])", text):
         if sentences and _ABBREVIATION.search(previous):
             sentences[-1].append(piece)
         else:
@@ -72,6 +74,11 @@ def _sentences(text):
         previous = piece
     joined = (" ".join(pieces).strip() for pieces in sentences)
     return [sentence for sentence in joined if sentence]
+
+
+def is_institution(text):
+    """Does the text name an institution ("... University", "Centre for ...")?"""
+    return any(w.lower().strip(".,") in _INSTITUTION_WORDS for w in text.split())
 
 
 def _is_place(part):

@@ -2,19 +2,28 @@
 
 import re
 
-_BULLET = re.compile(r"^[•●▪◦·‣∙*\-–]\s+(?P<text>\S.*)$")
+_BULLET = re.compile(r"^[•●▪◦·‣∙*\-–—]\s+(?P<text>\S.*)$")
 _NUMBERED = re.compile(r"^(?P<n>\d{1,2})[.)]\s+(?P<text>\S.*)$")
 _LIST_LEAD = re.compile(r"^(?P<lead>[^:.!?*]{2,60}?):\s+(?P<rest>\S.*)$")
 _NOTE_START = re.compile(r"^\*{3,}\s*")
 _SENTENCE_END = (".", "!", "?", ":", '"', "”", "’", ")")
 # A footnote or endnote marker at the end of a sentence: "partnership.[1]", "2019.²".
-_NOTE_MARKER = re.compile(r"(?:\[\d{1,3}\]|\^\d{1,3}|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)+$")
+_NOTE_MARKER = re.compile(r"(?:\[\d{1,3}\]|\^\d{1,3}|[¹²³⁴⁵⁶⁷⁸⁹⁰]){1,4}$")
+_MARKER_TAIL = 24  # the most characters four markers take
+# A label alone in its paragraph, introducing what follows: "Key points:", "In brief:".
+_LABEL = re.compile(r"^\w+(?: \w+){0,3}:$")
 # Lines that always start a paragraph of their own: endnotes ("[1] ...") and Q&A turns.
 _OWN_PARAGRAPH = re.compile(r"^(?:\[\d{1,3}\]\s|[QA]\d{0,2}[:.]\s)")
 
 
+def _without_note_marker(text):
+    """The text without a footnote marker at its end; only the end is searched."""
+    head, tail = text[:-_MARKER_TAIL], text[-_MARKER_TAIL:]
+    return head + _NOTE_MARKER.sub("", tail)
+
+
 def _looks_like_heading(text, next_text=""):
-    text = _NOTE_MARKER.sub("", text)
+    text = _without_note_marker(text)
     words = text.split()
     return (
         0 < len(words) <= 12
@@ -90,10 +99,12 @@ def body_items(blocks):
                 flush()
                 items.append(("ol", f"{numbered.group('n')}. {numbered.group('text')}"))
             else:
-                ends = paragraph and _NOTE_MARKER.sub("", paragraph[-1]).endswith(_SENTENCE_END)
+                ends = paragraph and _without_note_marker(paragraph[-1]).endswith(_SENTENCE_END)
                 if (ends and text[:1].isupper()) or _OWN_PARAGRAPH.match(text):
                     flush()
-                if not paragraph and _looks_like_heading(text, following):
+                if len(texts) == 1 and _LABEL.match(text):
+                    items.append(("h", text.rstrip(": ")))
+                elif not paragraph and _looks_like_heading(text, following):
                     items.append(("h", text))
                 else:
                     paragraph.append(text)

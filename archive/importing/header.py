@@ -5,12 +5,13 @@ import unicodedata
 
 import dateparser
 
+from .author_note import is_institution
 from .furniture import LINK_BLOCK, READING_TIME, is_furniture
 from .parsed import ParsedAuthor
 
 MAX_TITLE_WORDS = 30
 MAX_HEADER_TEXT_LINES = 4
-_KICKER_WORDS = 5
+_KICKER_WORDS = 3
 
 _YEAR = re.compile(r"\b(?:1[89]|20)\d{2}\b")
 _DATE_PREFIX = re.compile(r"^(?:published|posted|date|dated)(?:\s+on)?\s*:?\s*", re.I)
@@ -58,6 +59,10 @@ _NAME_PARTICLES = {
 }  # fmt: skip
 _INITIALS = re.compile(r"^(?:[^\W\d_]\.)+$")
 # "(Retd)" after a service rank is part of the byline, not of the name.
+BYLINE_PREFIX = re.compile(r"^(?:(?:written|posted|words|reported|text)\s+)?by\s+", re.I)
+_BYLINE_WITH_ROLE = re.compile(
+    r"^(?P<name>[^,]{3,80}),\s*(?P<role>[^,]{2,80}),\s*(?P<place>[^:;!?]{3,200})$"
+)
 RETIRED = re.compile(r"\s*\((?:retd|retired|ret)\.?\)", re.I)
 SMALL_WORDS = {
     "a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "nor", "of",
@@ -91,6 +96,23 @@ def _split_honorific(name):
     return " ".join(honorifics), name[match.end() :].strip()
 
 
+def byline_with_role(text):
+    """(authors, note) from "By Prof. A, Director, Centre X, Y University", or None.
+
+    The role and place after a single name become an author note, read like any other.
+    """
+    if not BYLINE_PREFIX.match(text):
+        return None
+    match = _BYLINE_WITH_ROLE.match(BYLINE_PREFIX.sub("", text.strip()))
+    if not match or not is_institution(match.group("place")):
+        return None
+    authors = parse_byline(f"By {match.group('name')}")
+    if not authors or len(authors) != 1:
+        return None
+    note = f"{match.group('name')} is {match.group('role')} at {match.group('place')}."
+    return authors, note
+
+
 def is_name_token(token):
     """A capitalised word or initials in any script: "Łukasz", "O'Neill", "J.", "राजेश"."""
     if _INITIALS.match(token) and token[0].isupper():
@@ -108,12 +130,12 @@ def parse_byline(text):
     such as "UPSC International relation" is not taken for a byline.
     """
     text = text.strip()
-    prefixed = bool(re.match(r"^by\s+", text, re.I))
-    text = RETIRED.sub("", re.sub(r"^by\s+", "", text, flags=re.I))
+    prefixed = bool(BYLINE_PREFIX.match(text))
+    text = RETIRED.sub("", BYLINE_PREFIX.sub("", text))
     if not text or len(text) > 150 or re.search(r"\d|[:;!?()]", text):
         return None
     authors = []
-    for part in re.split(r"\s*,\s*(?:and\s+)?|\s+(?:and|&)\s+", text):
+    for part in re.split(r"\s*,\s*(?:and\s+)?|\s+(?:and|&)\s+|\s*[|·•]\s*", text):
         honorific, name = _split_honorific(part.strip())
         tokens = name.split()
         if not tokens or len(tokens) > 5:

@@ -12,7 +12,16 @@ from .body import (
 )
 from .errors import DumpError
 from .furniture import READING_TIME, TAIL_MARKERS, drop_furniture, series_cards
-from .header import UPDATED, describe, parse_byline, parse_date, split_header, split_kickers
+from .header import (
+    BYLINE_PREFIX,
+    UPDATED,
+    byline_with_role,
+    describe,
+    parse_byline,
+    parse_date,
+    split_header,
+    split_kickers,
+)
 from .parsed import Line, ParsedArticle, slug_for
 from .titles import repair_title
 
@@ -31,7 +40,7 @@ def parse_dump(text, source="dump"):
     header, body_start = split_header(lines)
     cards = series_cards(lines)
     article = _parse_header(header, cards, source, first)
-    note = _parse_body(article, lines[body_start:])
+    note = " ".join(n for n in (article.author_note, _parse_body(article, lines[body_start:])) if n)
     article.author_note = note
     if note:
         article.affiliations, note_warnings = parse_author_note(note, article.authors)
@@ -55,18 +64,25 @@ def _parse_header(header, cards, source, first):
         raise DumpError.at(
             source, first.number, f"no recognisable title: it starts with {describe(first.text)}"
         )
+    authors, deck, note = [], [], ""
+    if len(texts) > 1 and BYLINE_PREFIX.match(texts[0].text) and parse_byline(texts[0].text):
+        authors, texts = parse_byline(texts[0].text), texts[1:]
     kicker, texts = split_kickers(texts, cards)
-    title_line, authors, deck = texts[0], [], []
+    title_line = texts[0]
     if not re.search(r"[^\W\d_]", title_line.text):
         raise DumpError.at(source, title_line.number, f"no recognisable title: {title_line.text!r}")
     for line in texts[1:]:
-        byline = parse_byline(line.text)
-        if byline and not authors:
+        byline = None if authors else parse_byline(line.text)
+        with_role = None if authors or byline else byline_with_role(line.text)
+        if byline:
             authors = byline
+        elif with_role:
+            authors, note = with_role
         else:
             deck.append(line.text)
     article = ParsedArticle(source=source, title=title_line.text, title_line=title_line.number)
     article.kicker, article.deck, article.authors = kicker, " ".join(deck), authors
+    article.author_note = note
     dated = [line for line, kind in header if kind == "date"]
     updated = [line for line, kind in header if kind == "updated"]
     if dated:

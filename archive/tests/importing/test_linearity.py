@@ -46,6 +46,8 @@ SHAPES = {
         ", and was previously a Fellow at the Y Foundation (2010-2012)",
         ".\n",
     ),
+    "one long word": (HEADER, "w", "\n"),
+    "footnote markers": (HEADER + "A sentence", "¹[1]", " and more\n"),
     "header counters": (
         "Maritime Awareness in the Indian Ocean\nBy Dr. Asha Rao\n",
         "10 views\n",
@@ -55,8 +57,8 @@ SHAPES = {
 
 
 def dump(shape, size):
-    before, unit, after = SHAPES[shape]
-    data = (before + unit * ((size - len(before) - len(after)) // len(unit)) + after).encode()
+    before, unit, after = (part.encode() for part in SHAPES[shape])
+    data = before + unit * ((size - len(before) - len(after)) // len(unit)) + after
     assert size * 0.95 < len(data) <= size
     return data
 
