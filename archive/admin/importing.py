@@ -129,7 +129,38 @@ def _preview(form, user):
             StagedDump(staged_import=staged, position=position, name=d.source, data=d.data)
             for position, d in enumerate(documents)
         )
-    return {"results": [(result, report_rows(result)) for result in results], "staged": staged}
+    previews = [
+        (result, [row for row in report_rows(result) if row[0] != "affiliations"], choices)
+        for position, result in enumerate(results)
+        for choices in [_affiliation_choices(position, result)]
+    ]
+    return {"results": previews, "staged": staged}
+
+
+def _affiliation_choices(position, result):
+    """(key, author, description) for each affiliation found, for the editor to untick."""
+    return [
+        (
+            f"{position}:{index}",
+            affiliation.author.display_name,
+            f"{affiliation.role}, {affiliation.institution}, {affiliation.years or 'current'} "
+            f"[{status}; {institution_note} institution]",
+        )
+        for index, (affiliation, status, institution_note) in enumerate(result.affiliations)
+    ]
+
+
+def _left_out(request, documents):
+    """{source: {positions}} of the affiliations shown in the preview but unticked."""
+    kept = set(request.POST.getlist("affiliation"))
+    left_out = {}
+    for key in request.POST.getlist("affiliation_shown"):
+        position, _, index = key.partition(":")
+        if key in kept or not (position.isascii() and position.isdigit() and index.isdigit()):
+            continue
+        if int(position) < len(documents):
+            left_out.setdefault(documents[int(position)].source, set()).add(int(index))
+    return left_out
 
 
 def _confirm(model_admin, request):
@@ -142,7 +173,12 @@ def _confirm(model_admin, request):
         return HttpResponseRedirect(request.path)
     documents = [Document(dump.name, bytes(dump.data)) for dump in staged.dumps.all()]
     try:
-        results = import_dumps(documents=documents, user=request.user, **staged.options)
+        results = import_dumps(
+            documents=documents,
+            user=request.user,
+            left_out_affiliations=_left_out(request, documents),
+            **staged.options,
+        )
     except DumpError as error:
         for problem in error.problems:
             model_admin.message_user(request, str(problem), messages.ERROR)

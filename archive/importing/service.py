@@ -64,9 +64,10 @@ class ImportResult:
 class ImportRun:
     """One run: options, the vocabulary and the institutions, shared across its files."""
 
-    def __init__(self, *, publish, series_slug, type_slug, user=None):
+    def __init__(self, *, publish, series_slug, type_slug, user=None, left_out=None):
         self.publish = publish
         self.user = user
+        self.left_out = left_out or {}
         self.vocabulary = Vocabulary()
         self.institutions = list(Institution.objects.all())
         self.forced_series = self._lookup(Series, series_slug, "--series") if series_slug else None
@@ -197,7 +198,9 @@ class ImportRun:
         result = ImportResult(parsed, article, action, article_type, type_reason)
         result.series, result.series_note = series, series_note
         authors = self._save_byline(article, parsed, result)
-        for parsed_affiliation in parsed.affiliations:
+        for position, parsed_affiliation in enumerate(parsed.affiliations):
+            if position in self.left_out.get(parsed.source, ()):
+                continue
             author = authors[parsed_affiliation.author_index]
             result.affiliations.append(self._affiliation(author, parsed_affiliation, parsed.source))
         topics, themes, regions = self.vocabulary.suggest(f"{parsed.title}\n{parsed.plain_text}")
@@ -302,7 +305,14 @@ def parse_documents(documents):
 
 
 def import_dumps(
-    *, documents, publish=False, series_slug="", type_slug="", dry_run=False, user=None
+    *,
+    documents,
+    publish=False,
+    series_slug="",
+    type_slug="",
+    dry_run=False,
+    user=None,
+    left_out_affiliations=None,
 ):
     """Parse and save every document in one transaction; a dry run rolls it back.
 
@@ -310,11 +320,17 @@ def import_dumps(
     existing authors, created or updated articles, refusals) is what a real run would do.
     `user` is who acts: the permission table decides what they may create or update, and
     history records them. The command passes none: whoever runs it administers the site.
+    `left_out_affiliations` ({source: {position in the note's affiliations}}) are the ones
+    an editor unticked in the preview.
     """
     parsed = parse_documents(documents)
     with transaction.atomic():
         importer = ImportRun(
-            publish=publish, series_slug=series_slug, type_slug=type_slug, user=user
+            publish=publish,
+            series_slug=series_slug,
+            type_slug=type_slug,
+            user=user,
+            left_out=left_out_affiliations,
         )
         results = [importer.save(article) for article in parsed]
         if dry_run:

@@ -26,7 +26,7 @@ from archive.tests.importing.dumps import (
     BODY,
     make_dump,
 )
-from authors.models import Institution
+from authors.models import Affiliation, Institution
 
 pytestmark = pytest.mark.django_db
 
@@ -259,3 +259,28 @@ def test_an_import_is_in_the_history_with_its_user_and_an_editor_can_revert_it(
 
     first.revision.revert()
     assert "Quad foreign ministers" in Article.objects.get(pk=article.pk).body
+
+
+def test_the_preview_lists_affiliations_per_author_and_an_unticked_one_is_not_saved(
+    editor_client, types
+):
+    note = (
+        "Dr. Asha Rao is a Fellow at Gateway House, Mumbai, and was previously a Research "
+        "Associate at the Observer Research Foundation, New Delhi (2015-2018)."
+    )
+    response = upload(editor_client, ("a.txt", make_dump(note=note).encode()))
+    page = response.content.decode()
+    assert "<strong>Dr. Asha Rao</strong>" in page
+    assert page.count('name="affiliation" value="0:') == 2
+    assert "Gateway House" in page and "Observer Research Foundation" in page
+    response = editor_client.post(
+        reverse("admin:archive_article_import"),
+        {
+            "staged": response.context["staged"].key,
+            "affiliation_shown": ["0:0", "0:1"],
+            "affiliation": ["0:0"],
+        },
+    )
+    assert response.status_code == 302
+    assert [a.institution.name for a in Affiliation.objects.all()] == ["Gateway House"]
+    assert Article.objects.get().byline_names() == ["Dr. Asha Rao"]
