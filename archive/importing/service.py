@@ -96,8 +96,9 @@ class ImportRun:
             raise DumpError.at(
                 parsed.source,
                 parsed.title_line,
-                f"cannot choose an article type ({reason}, and no default type “{default}”); "
-                "pass --type",
+                f"cannot choose an article type ({reason}, and no default type “{default}”): "
+                "pass --type with one of the archive's types, or add the type in the admin "
+                "(Archive → Article types)",
             )
         return found, f"default ({reason})"
 
