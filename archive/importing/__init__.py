@@ -7,5 +7,6 @@ and `body` (Markdown without page furniture), `author_note` (dated affiliations)
 driven by `parse.parse_dump`. The other half matches what was found against the archive
 (`vocabulary`, `institutions`) and saves it through the service, `service.import_dumps`,
 every file of a run in one transaction. `report` describes a run; the `import_articles`
-command and the admin upload page (`archive.admin.importing`) are thin layers over these.
+command and the admin upload page (`archive.admin.importing`, which keeps previewed files
+in `staging` until the editor confirms) are thin layers over these.
 """
