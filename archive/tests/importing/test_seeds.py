@@ -109,19 +109,3 @@ def test_importing_the_seeds_gives_the_articles_of_the_sample_fixture(
     again = run_import(seeds, "--publish")
     assert "0 created, 2 updated" in again
     assert Article.objects.count() == 2 and Affiliation.objects.count() == 3
-
-
-def test_a_fresh_archive_imports_and_publishes_the_seeds_without_any_vocabulary(seeds):
-    """After `migrate` alone: the generic types exist, everything else is created."""
-    assert not Institution.objects.exists() and not Author.objects.exists()
-    run_import("--publish", seeds)
-    titles = set(Article.objects.published().values_list("title", flat=True))
-    assert titles == {
-        "India-US Relations: Major Takeaways from Latest 2+2 Meet",
-        "India-US 2+2 Ministerial Dialogue: Deepening Strategic Partnership in a Shifting "
-        "Geopolitical Landscape",
-    }
-    viewpoint = Article.objects.get(title__startswith="India-US Relations")
-    assert viewpoint.byline_names() == ["Dr. Vivek Mishra"]
-    assert viewpoint.article_type.slug == "viewpoint"
-    assert Affiliation.objects.filter(author__name="Vivek Mishra").count() == 3
