@@ -40,14 +40,21 @@ class Hits:
     total: int
     counts: dict = field(default_factory=dict)  # facet -> {value id: count}
     corrected: str = ""  # the text searched instead of the reader's, when it found nothing
-    query: object = None
+    query: object = None  # the whole query, which the snippets highlight
+    matched: object = None  # the words' part: pass it back for the next page of one search
 
 
-def search(text="", filters=None, sort="relevance", offset=0, limit=20, using="default", **kw):
-    """Search what readers may see now; if the words find nothing, try them spelt right."""
+def search(
+    text="", filters=None, sort="relevance", offset=0, limit=20, using="default", correct=True, **kw
+):
+    """Search what readers may see now; if the words find nothing, try them spelt right.
+
+    `matched=` a previous page's `Hits.matched` asks for another page of that search
+    without parsing, looking up synonyms or correcting the words again.
+    """
     text = clean_query(text)
     hits = _search(text, filters or {}, sort, offset, limit, using, **kw)
-    if hits.total or not text:
+    if hits.total or not text or not correct or kw.get("matched") is not None:
         return hits
     corrected = spelling_correction(text, using)
     if corrected:
@@ -58,11 +65,12 @@ def search(text="", filters=None, sort="relevance", offset=0, limit=20, using="d
     return hits
 
 
-def _search(text, filters, sort, offset, limit, using, now=None, counts=True):
+def _search(text, filters, sort, offset, limit, using, now=None, counts=True, matched=None):
     searcher = Reader.searcher(using)
     builder = QueryBuilder(Reader.schema(using), using)
     now = int(now if now is not None else time.time())
-    matched = builder.text(text) if text else tantivy.Query.all_query()
+    if matched is None:
+        matched = builder.text(text) if text else tantivy.Query.all_query()
     if matched is None:
         return Hits([], 0)
     visible = builder.and_all(matched, builder.visible(now))
@@ -80,7 +88,7 @@ def _search(text, filters, sort, offset, limit, using, now=None, counts=True):
         found = searcher.search(query, limit, count=True, offset=offset)
     addresses = [address for _, address in found.hits]
     ids = [int(pk) for pk in searcher.fast_field_values("id", addresses)] if addresses else []
-    hits = Hits(ids, found.count, query=query)
+    hits = Hits(ids, found.count, query=query, matched=matched)
     if counts:
         hits.counts = facet_counts(searcher, visible, filters)
     return hits

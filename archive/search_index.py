@@ -284,6 +284,21 @@ def update(article_ids, using="default"):
         return write(generation, removed=article_ids, added=documents(using, article_ids))
 
 
+def remove(article_ids, using="default"):
+    """Take these articles out of the index now, whatever transaction is under way.
+
+    For what readers must stop seeing: removing early never shows anything hidden,
+    and the re-read on commit puts back whatever the database still publishes.
+    """
+    article_ids = sorted({int(pk) for pk in article_ids if pk is not None})
+    home = index_home(using)
+    if not article_ids or current_generation(home) is None:
+        return
+    with exclusive(home):
+        if (generation := current_generation(home)) is not None:
+            write(generation, removed=article_ids)
+
+
 def write(generation, removed=(), added=()):
     """Delete then add documents in one commit; the caller holds the writer lock."""
     index = _register(tantivy.Index.open(str(generation)))

@@ -1,9 +1,12 @@
 """Keep the search engine's index current: each change re-reads the articles it touches.
 
 The index is written when the change's transaction commits, before the editor's
-request returns, so a withdrawn or deleted article is gone from every process's
-results by the time the editor sees the page; a change rolled back never reaches
-it. Articles touched within one transaction are written in one commit.
+request returns, and articles touched within one transaction are written in one
+index commit. An article readers must stop seeing (unpublished, scheduled for later,
+withdrawn, retracted, deleted) is also taken out at once, inside the transaction:
+removing early never shows anything hidden, and the re-read on commit puts back
+whatever the database still publishes (after a rollback, at this process's next
+commit).
 """
 
 import threading
@@ -15,7 +18,7 @@ from django.dispatch import receiver
 from authors.models import Affiliation, Author
 
 from .models import Article, Authorship, TaggedTopic, Topic
-from .search_index import update
+from .search_index import current_generation, index_home, remove, update
 
 _pending = threading.local()
 
@@ -38,8 +41,16 @@ def flush(using="default"):
 
 
 @receiver(post_save, sender=Article)
+def article_saved(sender, instance, using, **kwargs):
+    indexed = current_generation(index_home(using)) is not None
+    if indexed and not Article.objects.using(using).published().filter(pk=instance.pk).exists():
+        remove([instance.pk], using)
+    touch([instance.pk], using)
+
+
 @receiver(post_delete, sender=Article)
-def article_changed(sender, instance, using, **kwargs):
+def article_deleted(sender, instance, using, **kwargs):
+    remove([instance.pk], using)
     touch([instance.pk], using)
 
 

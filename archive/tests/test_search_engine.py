@@ -366,3 +366,23 @@ def test_rebuild_search_index_builds_exactly_what_readers_may_find():
 
     assert "Search engine: 1 published or scheduled article(s)" in out.getvalue()
     assert search_engine.visible_ids() == {shown.pk}
+
+
+def test_a_removal_is_gone_from_search_before_its_transaction_even_commits():
+    shown, hidden = ArticleFactory.create_batch(2, body="icebreakers")
+    assert search_engine.search("icebreakers").total == 2
+
+    with transaction.atomic():
+        hidden.status = "withdrawn"
+        hidden.save()
+        assert search_engine.search("icebreakers").ids == [shown.pk]
+    assert search_engine.search("icebreakers").ids == [shown.pk]
+
+
+def test_the_words_as_typed_can_be_searched_without_correction():
+    ArticleFactory(title="Maritime security in the Gulf")
+
+    assert search_engine.search("maritme", correct=False).total == 0
+    first = search_engine.search("maritme", limit=1)
+    again = search_engine.search("maritme", offset=0, limit=1, matched=first.matched)
+    assert again.ids == first.ids
