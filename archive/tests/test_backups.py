@@ -18,7 +18,7 @@ from archive.tests.factories import ArticleFactory, TopicFactory
 from authors.models import Affiliation, Author
 from authors.tests.factories import AffiliationFactory, AuthorFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 COMPARED = [Article, Author, Affiliation, Topic, User, Revision, Version]
 

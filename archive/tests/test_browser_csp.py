@@ -9,7 +9,10 @@ import pytest
 from archive.tests.factories import SeriesFactory
 from archive.tests.test_browser import browser  # noqa: F401  (the Chromium fixture)
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 RECORD_VIOLATIONS = """
 window.cspViolations = [];
