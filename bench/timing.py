@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from .plan import BASE_DIR, PYTHON, log
+from .servers import LOOPBACK_SECRET_KEY
 
 MAX_SAMPLES = 2000
 MIN_SAMPLES = 20
@@ -34,7 +35,9 @@ class Server:
 
     def __init__(self, env, count_queries, sql_dir=None):
         self.port = free_port()
-        env = env | {"DJANGO_SETTINGS_MODULE": "bench.settings", "PYTHONUNBUFFERED": "1"}
+        # gunicorn.conf.py refuses to start a site without these; this one is loopback only.
+        loopback = {"SECRET_KEY": LOOPBACK_SECRET_KEY, "ALLOWED_HOSTS": "127.0.0.1,localhost"}
+        env = loopback | env | {"DJANGO_SETTINGS_MODULE": "bench.settings", "PYTHONUNBUFFERED": "1"}
         env["BENCH_COUNT_QUERIES"] = "1" if count_queries else "0"
         if sql_dir:
             env["BENCH_SQL_DIR"] = str(sql_dir)
