@@ -130,36 +130,55 @@ class Fuzzer:
             if len(self.examples) < 10:
                 self.examples.append(f"{status} {method} {target[:200]}")
 
+    def send(self, connection, method, target):
+        """(status or error name, connection to reuse).
+
+        A kept-alive connection the server has since closed is retried once on a new one:
+        that is the client's race, not a server error. A new connection that fails is.
+        """
+        body = b"q=india&verb=Identify" if method == "POST" else None
+        headers = {"Content-Type": "application/x-www-form-urlencoded"} if body else {}
+        while True:
+            fresh = connection is None
+            if fresh:
+                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=TIMEOUT)
+            try:
+                connection.request(method, target, body=body, headers=headers)
+                response = connection.getresponse()
+                response.read()
+            except (OSError, http.client.HTTPException) as error:
+                connection.close()
+                connection = None
+                if fresh:
+                    return type(error).__name__, None
+                continue
+            if response.will_close:
+                connection.close()
+                connection = None
+            return response.status, connection
+
     def worker(self, number):
         rng = random.Random(self.seed * 1000 + number)
         connection = None
         while self.next_slot() is not None:
             method, target = random_request(rng, self.paths)
-            try:
-                connection = connection or http.client.HTTPConnection(
-                    "127.0.0.1", self.port, timeout=TIMEOUT
-                )
-                body = b"q=india&verb=Identify" if method == "POST" else None
-                headers = {"Content-Type": "application/x-www-form-urlencoded"} if body else {}
-                connection.request(method, target, body=body, headers=headers)
-                response = connection.getresponse()
-                response.read()
-                if response.status >= 500:
-                    self.record(method, target, response.status)
-                if response.will_close:
-                    connection.close()
-                    connection = None
-            except (OSError, http.client.HTTPException) as error:
-                self.record(method, target, type(error).__name__)
-                connection = None
+            status, connection = self.send(connection, method, target)
+            if not isinstance(status, int) or status >= 500:
+                self.record(method, target, status)
 
     def run(self, threads):
-        workers = [threading.Thread(target=self.worker, args=(n,)) for n in range(threads)]
+        workers = [
+            threading.Thread(target=self.worker, args=(n,), daemon=True) for n in range(threads)
+        ]
         for thread in workers:
             thread.start()
-        while any(thread.is_alive() for thread in workers):
-            time.sleep(5)
-            print(f"... {self.sent} requests, {self.errors} server errors", flush=True)
+        try:
+            while any(thread.is_alive() for thread in workers):
+                time.sleep(5)
+                print(f"... {self.sent} requests, {self.errors} server errors", flush=True)
+        except KeyboardInterrupt:
+            self.total = 0  # the workers stop at their next request
+            raise
         for thread in workers:
             thread.join()
 
