@@ -38,5 +38,6 @@ urlpatterns = [
         name="search_citations",
     ),
     path("robots.txt", articles.robots_txt, name="robots"),
+    path("favicon.ico", articles.favicon, name="favicon"),
     path("oai/", oai.oai_pmh, name="oai"),
 ]

@@ -8,7 +8,8 @@ from django.core.validators import (
     URLValidator,
 )
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Concat
 from django.urls import reverse
 from reversion import register as register_revisions
 
@@ -90,6 +91,21 @@ class Institution(PlainTextMixin, models.Model):
         return ", ".join(part for part in (self.city, self.country) if part)
 
 
+def display_name_expression():
+    """`Author.display_name` in SQL, for lists that read names as values."""
+    return Case(
+        When(honorific="", then=F("name")),
+        default=Concat(F("honorific"), Value(" "), F("name")),
+        output_field=models.CharField(),
+    )
+
+
+def family_name_key(name):
+    """Sort by family name, as a reader scans a list of people: "Mishra, Vivek"."""
+    words = name.split()
+    return (words[-1].casefold(), name.casefold()) if words else ("", "")
+
+
 class Author(PlainTextMixin, models.Model):
     honorific = models.CharField(max_length=20, blank=True, help_text='e.g. "Dr." or "Prof."')
     name = models.CharField(max_length=200, help_text="Full name as it appears in a byline.")
@@ -136,6 +152,10 @@ class Author(PlainTextMixin, models.Model):
     @property
     def display_name(self):
         return f"{self.honorific} {self.name}" if self.honorific else self.name
+
+    @property
+    def sort_key(self):
+        return family_name_key(self.name)
 
     @property
     def orcid_url(self):

@@ -8,30 +8,30 @@ from archive.listings import LISTINGS
 from archive.models import Article
 from archive.views.listings import paginate, render_listing
 
-from .models import Affiliation, Author
+from .models import Affiliation, Author, family_name_key
 
 
 @require_safe
 def author_list(request):
+    """Authors with published articles, by family name (which the database cannot sort by)."""
     published = Article.objects.published()
-    authors = (
-        Author.objects.annotate(
-            num_articles=Count(
-                "authorships",
-                filter=Q(authorships__article__in=published, authorships__role="author"),
-            )
+    authors = Author.objects.annotate(
+        num_articles=Count(
+            "authorships",
+            filter=Q(authorships__article__in=published, authorships__role="author"),
         )
-        .filter(num_articles__gt=0)
-        .prefetch_related(
-            Prefetch(
-                "affiliations",
-                Affiliation.objects.current().select_related("institution"),
-                to_attr="current_affiliations",
-            )
+    ).filter(num_articles__gt=0)
+    names = sorted(authors.values_list("pk", "name"), key=lambda row: family_name_key(row[1]))
+    page = paginate(request, [pk for pk, _ in names])
+    found = authors.prefetch_related(
+        Prefetch(
+            "affiliations",
+            Affiliation.objects.current().select_related("institution"),
+            to_attr="current_affiliations",
         )
-        .order_by("name")
-    )
-    return render(request, "authors/author_list.html", {"page": paginate(request, authors)})
+    ).in_bulk(page.object_list)
+    page.object_list = [found[pk] for pk in page.object_list if pk in found]
+    return render(request, "authors/author_list.html", {"page": page})
 
 
 @require_safe

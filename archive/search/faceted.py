@@ -165,7 +165,7 @@ class FacetedSearch:
             if counts.facet.numeric:
                 counts.values.sort(key=lambda v: -int(v.value))
             else:
-                counts.values.sort(key=lambda v: (-v.count, v.label.lower()))
+                counts.values.sort(key=lambda v: (-v.count, counts.facet.sort_key(v.label)))
         return results
 
     @staticmethod

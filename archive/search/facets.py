@@ -5,7 +5,13 @@ from dataclasses import dataclass
 import numpy as np
 from django.db.models import CharField, Value
 
-from authors.models import Author, Institution, years_cover
+from authors.models import (
+    Author,
+    Institution,
+    display_name_expression,
+    family_name_key,
+    years_cover,
+)
 
 from ..models import (
     Article,
@@ -35,6 +41,10 @@ class Facet:
             .values_list("facet", "pk", "slug", label)
             .order_by()
         )
+
+    def sort_key(self, label):
+        """How values with equal counts are ordered for the reader."""
+        return label.lower()
 
     def label_rows(self, values):
         """(facet, value, label) rows for selected values the index does not hold."""
@@ -66,7 +76,10 @@ class TopicFacet(Facet):
 
 
 class AuthorFacet(Facet):
-    label_source = (Author, "name")
+    label_source = (Author, display_name_expression())
+
+    def sort_key(self, label):
+        return family_name_key(label)
 
     def pairs(self, source):
         return source.bylines

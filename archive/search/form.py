@@ -28,7 +28,12 @@ class SearchForm(forms.Form):
     SORTS = [("relevance", "Best match"), ("newest", "Newest first"), ("oldest", "Oldest first")]
 
     q = forms.CharField(label="Search the archive", required=False, strip=True)
-    sort = forms.ChoiceField(label="Sort by", choices=SORTS, required=False)
+    sort = forms.ChoiceField(
+        label="Sort by",
+        choices=SORTS,
+        required=False,
+        error_messages={"invalid_choice": "Sort by best match, newest first or oldest first."},
+    )
     page = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, data=None, **kwargs):
@@ -60,25 +65,39 @@ class SearchForm(forms.Form):
         """Every error in one sentence, for a 400 page or a JSON error."""
         return " ".join(error for errors in self.errors.values() for error in errors)
 
+    def _values(self, facet):
+        """A facet's values from the query, stripped, blanks and repeats dropped."""
+        values = []
+        for value in self.data.getlist(facet.name) if self.data else []:
+            value = value.strip()
+            if value and value not in values:
+                values.append(value)
+        return values
+
+    @staticmethod
+    def _is_valid(facet, value):
+        if facet.numeric:
+            return len(value) == 4 and ascii_whole_number(value, 4) is not None
+        return bool(SLUG.match(value))
+
     def clean(self):
         cleaned = super().clean()
         filters, total = {}, 0
         for facet in FACETS:
-            values = []
-            for value in self.data.getlist(facet.name) if self.data else []:
-                value = value.strip()
-                if value and value not in values:
-                    values.append(value)
+            values = self._values(facet)
             if len(values) > MAX_VALUES_PER_FACET:
                 raise forms.ValidationError(
                     f"Choose at most {MAX_VALUES_PER_FACET} values for {facet.label.lower()}."
                 )
-            if facet.numeric and not all(ascii_whole_number(v, 4) and len(v) == 4 for v in values):
+            bad = next((v for v in values if not self._is_valid(facet, v)), None)
+            if bad is not None and facet.numeric:
                 raise forms.ValidationError("A year is a four-digit number, such as 2020.")
-            if not facet.numeric and not all(SLUG.match(v) for v in values):
+            if bad is not None:
+                shown = printable(bad)[:60]
                 raise forms.ValidationError(
-                    f"“{next(v for v in values if not SLUG.match(v))[:60]}” is not a "
-                    f"{facet.label.lower()} this archive knows."
+                    f"“{shown}” is not a {facet.label.lower()} this archive knows."
+                    if shown
+                    else f"That {facet.label.lower()} is not one this archive knows."
                 )
             total += len(values)
             filters[facet.name] = values
@@ -86,6 +105,24 @@ class SearchForm(forms.Form):
             raise forms.ValidationError(f"Choose at most {MAX_FILTER_VALUES} filters at once.")
         cleaned["filters"] = filters
         return cleaned
+
+    def kept(self):
+        """(words, sort, [(facet, value)]) that were valid, so a 400 keeps the reader's search."""
+        data = getattr(self, "cleaned_data", {})
+        text = data.get("q", "")
+        sort = data.get("sort") if self.data.get("sort") and "sort" not in self.errors else None
+        filters = [
+            (facet, value)
+            for facet in FACETS
+            for value in self._values(facet)[:MAX_VALUES_PER_FACET]
+            if self._is_valid(facet, value)
+        ]
+        return text, sort, filters[:MAX_FILTER_VALUES]
+
+
+def printable(text):
+    """Text safe to echo in a message: control characters (NUL included) dropped."""
+    return "".join(ch for ch in text if ch.isprintable() or ch == " ")
 
 
 class InvalidSearch(BadRequest):

@@ -216,7 +216,7 @@ class FacetIndex:
         else:
             keys = [labels[value][0] for value in values]
             named = [labels[value][1] for value in values]
-            by_label = sorted(range(len(named)), key=lambda code: named[code].lower())
+            by_label = sorted(range(len(named)), key=lambda code: facet.sort_key(named[code]))
             display_rank = np.empty(len(named), dtype=np.int64)
             display_rank[by_label] = np.arange(len(named))
         by_doc = np.argsort(docs, kind="stable")  # counting then reads the masks in order

@@ -5,7 +5,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from archive.models import Article, Authorship
+from archive.facets import FacetIndex
+from archive.models import Article, Authorship, Theme
 from archive.tests.factories import (
     ArticleFactory,
     RegionFactory,
@@ -137,10 +138,16 @@ def test_titles_are_escaped(client):
 def test_the_home_page_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
     ThemeFactory.create_batch(3)
     for _ in range(25):
-        ArticleFactory(authors=AuthorFactory.create_batch(2), series=SeriesFactory())
-    with django_assert_max_num_queries(4):
+        ArticleFactory(
+            authors=AuthorFactory.create_batch(2),
+            series=SeriesFactory(),
+            topics=[TopicFactory(theme=theme) for theme in Theme.objects.all()],
+        )
+    FacetIndex.current()  # built once per change of content, not per page view
+    with django_assert_max_num_queries(7):
         response = client.get(reverse("archive:home"))
     assert response.status_code == 200
+    assert all(len(articles) == 3 for _, articles in response.context["theme_sections"])
 
 
 def test_the_article_page_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
@@ -207,11 +214,13 @@ def test_related_articles_share_topics_and_are_published(client):
     assert "Draft match" not in page
 
 
-def test_topics_and_regions_link_to_their_search_facets(client):
-    article = ArticleFactory(topics=[TopicFactory(name="COMCASA", slug="comcasa")])
+def test_topics_themes_and_regions_link_to_their_pages(client):
+    theme = ThemeFactory(name="Defence trade and technology", slug="defence-trade")
+    article = ArticleFactory(topics=[TopicFactory(name="COMCASA", slug="comcasa", theme=theme)])
     article.regions.set([RegionFactory(name="Japan", slug="japan")])
     page = client.get(article.get_absolute_url()).content.decode()
-    assert 'href="/search/?topic=comcasa"' in page
+    assert 'href="/topics/comcasa/">COMCASA</a>' in page
+    assert 'href="/themes/defence-trade/">Defence trade and technology</a>' in page
     assert 'href="/search/?region=japan"' in page
 
 

@@ -1,9 +1,11 @@
 """Article pages: the home page, an article (or its preview, notice or redirect), its
-citation downloads, and robots.txt."""
+citation downloads, robots.txt and the favicon."""
 
+import numpy as np
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
@@ -22,8 +24,11 @@ from ..models import (
 from ..outputs.citations import EXPORTS, csl_record, formatted_citations
 from ..outputs.metadata import article_jsonld, scholar_tags
 from ..publishing import can_preview
+from ..search.index import FacetIndex
 
-HOME_PAGE_SIZE = 12
+HOME_PAGE_SIZE = 11
+HOME_ALSO = 5  # the lead story and four beside it; the rest below
+HOME_THEME_ARTICLES = 3
 RELATED_ARTICLES = 4
 RELATED_CANDIDATES = 300
 
@@ -42,18 +47,41 @@ def _bylines_with_affiliations():
 
 @require_safe
 def home(request):
-    articles = Article.objects.published().for_cards()[:HOME_PAGE_SIZE]
+    """A lead story, the latest analysis, then the newest few in each theme."""
+    articles = list(Article.objects.published().for_cards()[:HOME_PAGE_SIZE])
+    themes = list(Theme.objects.public())
     return render(
         request,
         "archive/home.html",
         {
-            "articles": articles,
-            "themes": Theme.objects.public(),
+            "lead": articles[0] if articles else None,
+            "also": articles[1:HOME_ALSO],
+            "latest": articles[HOME_ALSO:],
+            "theme_sections": _theme_sections(themes),
+            "themes": themes,
             "series_list": Series.objects.annotate(
                 num_articles=Count("articles", filter=Q(articles__in=Article.objects.published()))
             ).filter(num_articles__gt=0),
         },
     )
+
+
+def _theme_sections(themes):
+    """(theme, its newest articles) for themes with any, from the facet index.
+
+    The index holds published articles newest first, so each theme's newest are
+    its first positions; one query then fetches every section's cards.
+    """
+    index = FacetIndex.current()
+    column = index.columns["theme"]
+    picks = []
+    for theme in themes:
+        positions = np.flatnonzero(column.having([theme.slug], index.size))[:HOME_THEME_ARTICLES]
+        if len(positions):
+            picks.append((theme, [int(pk) for pk in index.ids[positions]]))
+    wanted = {pk for _, ids in picks for pk in ids}
+    cards = Article.objects.published().for_cards().in_bulk(wanted) if wanted else {}
+    return [(theme, [cards[pk] for pk in ids if pk in cards]) for theme, ids in picks]
 
 
 @require_safe
@@ -81,6 +109,7 @@ def article_detail(request, slug):
         raise Http404("No article at this address.")
     related = _related_articles(article)
     previous, following = article.series_neighbours()
+    topics = article.topic_list()
     url = request.build_absolute_uri(article.get_absolute_url())
     response = render(
         request,
@@ -88,6 +117,9 @@ def article_detail(request, slug):
         {
             "article": article,
             "is_preview": is_preview,
+            "topics": topics,
+            "themes": _themes_of(topics),
+            "regions": list(article.regions.all()),
             "corrections": list(article.corrections.all()) if article.has_corrections else [],
             "related": related,
             "previous": previous,
@@ -102,6 +134,12 @@ def article_detail(request, slug):
     if is_preview:
         patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+def _themes_of(topics):
+    """The themes an article's topics roll up to, each once, in the curated order."""
+    themes = {topic.theme.pk: topic.theme for topic in topics if topic.theme}
+    return sorted(themes.values(), key=lambda theme: (theme.position, theme.name))
 
 
 def _related_articles(article):
@@ -148,6 +186,12 @@ def article_citation(request, slug, export_format):
     article = get_object_or_404(Article.objects.published().with_bylines().with_topics(), slug=slug)
     record = csl_record(article, request.build_absolute_uri(article.get_absolute_url()))
     return citation_download([record], export_format, record["id"])
+
+
+@require_safe
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says; send them to the static one."""
+    return HttpResponsePermanentRedirect(static("favicon.ico"))
 
 
 @require_safe

@@ -29,7 +29,7 @@ def _run_search(request, facet_limit):
     try:
         form, search = search_from_request(request)
     except InvalidSearch as invalid:
-        return {"form": invalid.form, "error": str(invalid)}, 400
+        return {"form": invalid.form, "error": str(invalid), "kept": invalid.form.kept()}, 400
     data = form.cleaned_data
     facets = search.facets(limit=facet_limit)
     paginator = Paginator(search.results(), PAGE_SIZE)
@@ -43,6 +43,11 @@ def _run_search(request, facet_limit):
         f"No {facet.label.lower()} “{value}” is known here; remove that filter to see results."
         for facet, value, label in selected
         if label is None
+    ]
+    notes += [
+        f"Nothing in the archive was published in {value}; remove that filter to see results."
+        for facet, value, label in selected
+        if facet.numeric and value not in search.index.columns[facet.name].code_of
     ]
     return {
         "form": form,
