@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # The project's Python packages: what pylint's duplicate-code check reads.
 PACKAGES := $(patsubst %/__init__.py,%,$(wildcard */__init__.py))
 
-.PHONY: run test lint format install migrate sample import browser clean serve fuzz
+.PHONY: run test lint format install migrate sample import browser clean serve fuzz lighthouse
 
 $(BIN)/python:
 	@$(PYTHON) -c "import sys; sys.exit(sys.version_info < (3, 11))" || { echo "Python 3.11 or newer is required: make PYTHON=/path/to/python3.11"; exit 1; }
@@ -98,3 +98,11 @@ faults: install
 ## make load LOAD_ARGS="--seconds 600 --rate 200"; --db sqlite for the SQLite figure.
 load: install
 	$(BIN)/python -m bench.load $(LOAD_ARGS)
+
+## Lighthouse (pinned in package.json) over the reader's page types, phone and desktop, median
+## of 3 runs; fails below 100 in any category or with any layout shift. Needs Node 20 and
+## Chromium (CHROME_PATH, default /usr/bin/chromium). LIGHTHOUSE_PAGES=home,article,search
+LIGHTHOUSE_PAGES ?= home,article,search,author,topic,theme
+lighthouse: install browser
+	npm ci --no-audit --no-fund --silent
+	$(BIN)/python -m bench.lighthouse --pages $(LIGHTHOUSE_PAGES)

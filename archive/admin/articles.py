@@ -3,12 +3,19 @@
 Who may do what is asked of `archive.publishing`, never decided here.
 """
 
+import copy
+import json
+
 import reversion
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.contrib.admin.widgets import AutocompleteSelectMultiple, RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.urls import path
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
 
 from .. import publishing
 from ..models import Article, Authorship, Correction, Theme, Topic
@@ -18,13 +25,25 @@ from .importing import import_view
 PUBLISHING_FIELDS = ["status", "published_at", "notice"]
 
 
+class BylineFormSet(BaseInlineFormSet):
+    """A new byline row is numbered after the rows above it, not 1 again."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        if i >= self.initial_form_count():
+            form.initial["position"] = i + 1
+        return form
+
+
 class AuthorshipInline(admin.TabularInline):
     model = Authorship
+    formset = BylineFormSet
     extra = 1
     autocomplete_fields = ["author"]
     fields = ["position", "author", "role"]
     verbose_name = "author"
     verbose_name_plural = "Byline (in order)"
+    classes = ["byline"]
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -37,7 +56,7 @@ class ArticleAdminForm(forms.ModelForm):
         queryset=Topic.objects.all(),
         required=False,
         widget=AutocompleteSelectMultiple(Article._meta.get_field("topics"), admin.site),
-        help_text="Start typing to find a topic. New topics are added under Topics.",
+        help_text="Start typing to find a topic, or add one (with its theme) with the + button.",
     )
 
     seen_version = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -51,6 +70,12 @@ class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = ["topics"]  # ArticleAdmin.fieldsets supplies the others.
+        widgets = {
+            "title": forms.TextInput(attrs={"class": "vTextField wide"}),
+            "slug": forms.TextInput(attrs={"class": "vTextField wide"}),
+            "deck": forms.Textarea(attrs={"class": "wide", "rows": 2}),
+            "notice": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -64,6 +89,7 @@ class ArticleAdminForm(forms.ModelForm):
         immediate transaction) holds until the save, so two editors cannot both pass.
         """
         cleaned = super().clean()
+        self._date_the_publication(cleaned)
         if self.instance.pk:
             current = (
                 Article.objects.select_for_update()
@@ -81,6 +107,37 @@ class ArticleAdminForm(forms.ModelForm):
                     code="stale_version",
                 )
         return cleaned
+
+    def _date_the_publication(self, cleaned):
+        """Publishing without a date publishes now; a withdrawal needs the date it went out."""
+        if cleaned.get("published_at") or "published_at" in self.errors:
+            return
+        status = cleaned.get("status")
+        if status == Article.Status.PUBLISHED:
+            cleaned["published_at"] = timezone.now()
+        elif status in Article.GONE_STATUSES:
+            self.add_error(
+                "published_at",
+                "A withdrawn or retracted article keeps the date it was first published: "
+                "enter that date.",
+            )
+
+
+def site_link(article, user):
+    """The change form's button to the article on the site, named for what a click shows."""
+    if not article.pk:
+        return None
+    url = article.get_absolute_url()
+    if article.is_published:
+        return {"url": url, "label": "View on site", "css": "viewsitelink"}
+    if article.is_gone:
+        return {"url": url, "label": "View public notice", "css": "viewsitelink"}
+    if not publishing.can_preview(user, article):
+        return None
+    if article.is_scheduled:
+        when = date_format(timezone.localtime(article.published_at), "j M Y, H:i")
+        return {"url": url, "label": f"Preview (scheduled for {when})", "css": "previewlink"}
+    return {"url": url, "label": f"Preview {article.state_label.lower()}", "css": "previewlink"}
 
 
 class ThemeListFilter(admin.SimpleListFilter):
@@ -124,8 +181,9 @@ class CorrectionInline(admin.StackedInline):
     model = Correction
     extra = 0
     fields = ["published_on", "text"]
-    verbose_name_plural = "Corrections (shown at the end of the article, newest date becomes "
-    "its “updated” date)"
+    verbose_name_plural = (
+        "Corrections (shown at the end of the article; the newest date becomes its “updated” date)"
+    )
 
 
 @admin.register(Article)
@@ -141,18 +199,40 @@ class ArticleAdmin(GuardedVersionAdmin):
     inlines = [AuthorshipInline, CorrectionInline]
     actions = ["publish", "unpublish"]
     change_list_template = "admin/archive/article/change_list.html"
-    readonly_fields = ["reading_time", "created_at", "modified_at"]
+    readonly_fields = ["reading_time", "themes", "created_at", "modified_at"]
+
+    class Media:
+        css = {"all": ["admin/archive/article_form.css"]}
+        js = ["admin/archive/article_form.js"]
+
+    # Title first, then the byline (drawn after the first fieldset by the change form
+    # template), then status and dates: the order editors fill an article in.
     fieldsets = [
-        (None, {"fields": ["title", "slug", "deck", "article_type", "series"]}),
+        (None, {"fields": ["title", "slug", "deck"]}),
+        ("Publishing", {"fields": [("status", "published_at"), "updated_at", "notice"]}),
+        (None, {"fields": ["article_type", "series"]}),
         ("Text", {"fields": ["summary", "body", "reading_time"]}),
-        ("Publishing", {"fields": ["status", "published_at", "updated_at", "notice"]}),
-        ("Classification", {"fields": ["topics", "regions", "language"]}),
+        ("Classification", {"fields": ["topics", "themes", "regions", "language"]}),
         (
             "Source and history",
             {"fields": ["source_url", "created_at", "modified_at"], "classes": ["collapse"]},
         ),
         ("Save", {"fields": ["change_note", "seen_version"]}),
     ]
+
+    def get_form(self, request, obj=None, **kwargs):
+        """Topics get the admin's "+" link: a new topic, with its theme, from this form."""
+        form = super().get_form(request, obj, **kwargs)
+        topics = copy.deepcopy(form.base_fields["topics"])
+        topics.widget = RelatedFieldWidgetWrapper(
+            topics.widget,
+            Article._meta.get_field("topics").remote_field,
+            self.admin_site,
+            can_add_related=self.admin_site.is_registered(Topic)
+            and self.admin_site.get_model_admin(Topic).has_add_permission(request),
+        )
+        form.base_fields["topics"] = topics
+        return form
 
     def get_urls(self):
         import_url = path(
@@ -239,6 +319,27 @@ class ArticleAdmin(GuardedVersionAdmin):
 
     def view_on_site(self, article):
         return article.get_absolute_url() if article.is_published else None
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        article = self.get_object(request, object_id)
+        extra = {"site_link": article and site_link(article, request.user)}
+        return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
+
+    @admin.display(description="Themes")
+    def themes(self, article):
+        """The themes the topics give, kept up to date by article_form.js as topics change."""
+        topics = Topic.objects.select_related("theme")
+        mapping = {t.pk: t.theme.name for t in topics if t.theme}
+        names = (
+            sorted({mapping[t.pk] for t in article.topics.all() if t.pk in mapping})
+            if article.pk
+            else []
+        )
+        return format_html(
+            '<span id="article-themes" data-topic-themes="{}">{}</span>',
+            json.dumps(mapping),
+            ", ".join(names) or "None yet: themes come from the topics.",
+        )
 
     @admin.display(description="Status", ordering="status")
     def state(self, article):

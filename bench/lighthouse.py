@@ -1,0 +1,167 @@
+"""Lighthouse over the reader's page types, on phone and desktop: `make lighthouse`.
+
+Builds a throwaway SQLite archive from the sample content, serves it with production
+settings (gunicorn, whitenoise's hashed and compressed static files), runs the
+Lighthouse pinned in package.json with Debian's Chromium, and fails unless the
+median of RUNS runs scores 100 in every category with no layout shift.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
+CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
+PAGES = {
+    "home": "/",
+    "article": "/articles/india-us-relations-major-takeaways-from-latest-2-plus-2-meet/",
+    "search": "/search/?q=india",
+    "author": "/authors/vivek-mishra/",
+    "topic": "/topics/comcasa/",
+    "theme": "/themes/indo-pacific/",
+}
+FORM_FACTORS = ["mobile", "desktop"]
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def site_environment(workdir):
+    return {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": "lighthouse-only-" + "x" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "0",
+        "DATABASE_URL": f"sqlite:///{workdir / 'lighthouse.sqlite3'}",
+        "REDIS_URL": "",
+    }
+
+
+def start_site(workdir, port):
+    """Migrate, load the sample, collect static files and start gunicorn; returns the process."""
+    env = site_environment(workdir)
+    python = sys.executable
+    for command in (
+        ["migrate", "--noinput"],
+        ["loaddata", "sample"],
+        ["collectstatic", "--noinput"],
+    ):
+        subprocess.run([python, "manage.py", *command, "-v0"], cwd=ROOT, env=env, check=True)
+    gunicorn = Path(python).with_name("gunicorn")
+    server = subprocess.Popen(
+        [
+            gunicorn,
+            "config.wsgi:application",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            "2",
+            "-c",
+            "/dev/null",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("The site did not start.")
+
+
+def run_lighthouse(url, form_factor, report):
+    command = [
+        str(LIGHTHOUSE),
+        url,
+        "--quiet",
+        "--output=json",
+        f"--output-path={report}",
+        f"--only-categories={','.join(CATEGORIES)}",
+        "--chrome-flags=--headless=new --no-sandbox --disable-gpu",
+    ]
+    if form_factor == "desktop":
+        command.append("--preset=desktop")
+    env = {**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")}
+    subprocess.run(command, check=True, env=env, stdout=subprocess.DEVNULL)
+    result = json.loads(report.read_text())
+    scores = {name: round(result["categories"][name]["score"] * 100) for name in CATEGORIES}
+    scores["cls"] = result["audits"]["cumulative-layout-shift"]["numericValue"]
+    failing = [
+        audit["id"]
+        for audit in result["audits"].values()
+        if audit.get("score") is not None
+        and audit["score"] < 1
+        and audit.get("scoreDisplayMode") in ("binary", "numeric")
+    ]
+    return scores, failing
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument(
+        "--pages", default=",".join(PAGES), help="comma-separated: " + ", ".join(PAGES)
+    )
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--reports", default=str(ROOT / "lighthouse-reports"))
+    args = parser.parse_args()
+    if not LIGHTHOUSE.exists():
+        raise SystemExit("Lighthouse is not installed: run `npm ci` (make lighthouse does).")
+    reports = Path(args.reports)
+    reports.mkdir(parents=True, exist_ok=True)
+    workdir = Path(tempfile.mkdtemp(prefix="lighthouse-"))
+    port = free_port()
+    server = start_site(workdir, port)
+    ok = True
+    try:
+        print(f"{'page':<10}{'form':<9}" + "".join(f"{c:>16}" for c in CATEGORIES) + f"{'CLS':>8}")
+        for page in args.pages.split(","):
+            for form_factor in FORM_FACTORS:
+                runs = [
+                    run_lighthouse(
+                        f"http://127.0.0.1:{port}{PAGES[page]}",
+                        form_factor,
+                        reports / f"{page}-{form_factor}-{n}.json",
+                    )
+                    for n in range(args.runs)
+                ]
+                medians = {
+                    k: statistics.median(s[k] for s, _ in runs) for k in [*CATEGORIES, "cls"]
+                }
+                print(
+                    f"{page:<10}{form_factor:<9}"
+                    + "".join(f"{medians[c]:>16.0f}" for c in CATEGORIES)
+                    + f"{medians['cls']:>8.3f}"
+                )
+                if any(medians[c] < 100 for c in CATEGORIES) or medians["cls"] > 0:
+                    ok = False
+                    failing = sorted({audit for _, audits in runs for audit in audits})
+                    print(f"  below 100 or shifting; audits short of full marks: {failing}")
+    finally:
+        server.terminate()
+        server.wait()
+        shutil.rmtree(workdir, ignore_errors=True)
+    print(f"Reports in {reports}")
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
