@@ -57,7 +57,7 @@ def start_site(workdir, port):
     python = sys.executable
     for command in (
         ["migrate", "--noinput"],
-        ["loaddata", "sample"],
+        ["loaddata", "vocabulary", "sample"],
         ["collectstatic", "--noinput"],
     ):
         subprocess.run([python, "manage.py", *command, "-v0"], cwd=ROOT, env=env, check=True)

@@ -61,7 +61,7 @@ LAYOUT_SHIFT = """() => new Promise((resolve) => {
 @pytest.fixture
 def site(live_server):
     """The sample articles and a few more, so every listing and section has content."""
-    call_command("loaddata", "sample", verbosity=0)
+    call_command("loaddata", "vocabulary", "sample", verbosity=0)
     author = Author.objects.get(slug="vivek-mishra")
     topics = list(Topic.objects.exclude(theme=None).order_by("slug"))
     brief = ArticleTypeFactory(name="Issue Brief", slug="issue-brief")
