@@ -67,7 +67,7 @@ def test_the_author_facet_uses_the_byline_name_and_sorts_by_family_name(client):
 def test_the_author_list_is_sorted_by_family_name(client):
     for name in ("Anna Zweig", "Vivek Mishra", "Harsh Pant", "Bob Adams"):
         ArticleFactory(authors=[AuthorFactory(name=name)])
-    response = client.get(reverse("archive:authors"))
+    response = client.get(reverse("authors:authors"))
     assert [a.name for a in response.context["page"].object_list] == [
         "Bob Adams",
         "Vivek Mishra",

@@ -5,8 +5,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from archive.facets import FacetIndex
 from archive.models import Article, Authorship, Theme
+from archive.search.index import FacetIndex
 from archive.tests.factories import (
     ArticleFactory,
     RegionFactory,
