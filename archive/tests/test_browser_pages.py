@@ -20,9 +20,10 @@ from archive.tests.test_browser import (  # noqa: F401
 )
 from authors.models import Author
 
-# No serialized rollback: load_sample() puts back what the pages need, and restoring the
-# serialized copy after other browser modules collides with their content types.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 ARTICLE = "/articles/india-us-relations-major-takeaways-from-latest-2-plus-2-meet/"
 PAGES = {
