@@ -18,6 +18,7 @@ from ..importing.errors import Document, DumpError
 from ..importing.report import report_rows
 from ..importing.service import import_dumps
 from ..importing.staging import StagedDump, StagedImport
+from ..importing.vocabulary import missing_vocabulary_note
 from ..models import ArticleType, Series
 
 
@@ -108,6 +109,8 @@ def import_view(model_admin, request):
     )
     if form.is_valid():
         context.update(_preview(form, request.user))
+        if note := missing_vocabulary_note():
+            messages.warning(request, note)
     context["form"] = form
     return TemplateResponse(request, "admin/archive/article/import.html", context)
 

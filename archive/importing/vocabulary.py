@@ -24,6 +24,20 @@ def term_pattern(term):
     return re.compile(rf"(?<!\w){core}s?(?!\w)", re.IGNORECASE)
 
 
+MISSING_VOCABULARY = (
+    "No topics, themes or regions were suggested: this archive has no vocabulary yet. "
+    "Load it with `manage.py loaddata vocabulary` (or your own), then import again: "
+    "re-importing a file updates the article it made."
+)
+
+
+def missing_vocabulary_note():
+    """Why an import suggested no taxonomy, and the command that fixes it ("" if none)."""
+    if Topic.objects.exists() or Theme.objects.exists() or Region.objects.exists():
+        return ""
+    return MISSING_VOCABULARY
+
+
 def _normal(text):
     return " ".join(re.findall(r"\w+", text.casefold()))
 

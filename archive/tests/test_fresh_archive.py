@@ -185,6 +185,17 @@ def test_a_migrated_empty_archive_imports_the_shipped_seed_dumps_published():
     assert Article.objects.count() == 2, "no sample article was loaded"
 
 
+def test_an_import_without_a_vocabulary_says_which_command_loads_it():
+    output = StringIO()
+    call_command("import_articles", "--dry-run", str(DUMPS), stdout=output)
+    assert "manage.py loaddata vocabulary" in output.getvalue()
+
+    call_command("loaddata", "vocabulary", verbosity=0)
+    output = StringIO()
+    call_command("import_articles", "--dry-run", str(DUMPS), stdout=output)
+    assert "loaddata vocabulary" not in output.getvalue()
+
+
 def test_with_the_vocabulary_loaded_the_seed_dumps_get_the_samples_topics():
     call_command("loaddata", "vocabulary", verbosity=0)
     articles = import_dumps()

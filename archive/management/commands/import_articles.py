@@ -11,6 +11,7 @@ from archive.importing.decode import read_paths
 from archive.importing.errors import DumpError
 from archive.importing.report import format_report
 from archive.importing.service import import_dumps
+from archive.importing.vocabulary import missing_vocabulary_note
 
 
 class Command(BaseCommand):
@@ -64,3 +65,5 @@ class Command(BaseCommand):
             raise CommandError(f"Nothing was imported.\n{error}") from error
         if options["verbosity"] > 0:
             self.stdout.write(format_report(results, dry_run=dry_run))
+            if note := missing_vocabulary_note():
+                self.stdout.write(self.style.WARNING(note))

@@ -284,3 +284,12 @@ def test_the_preview_lists_affiliations_per_author_and_an_unticked_one_is_not_sa
     assert response.status_code == 302
     assert [a.institution.name for a in Affiliation.objects.all()] == ["Gateway House"]
     assert Article.objects.get().byline_names() == ["Dr. Asha Rao"]
+
+
+def test_the_preview_says_how_to_load_a_missing_vocabulary(editor_client, types):
+    page = upload(editor_client, ("a.txt", make_dump().encode())).content.decode()
+    assert "loaddata vocabulary" in page
+
+    TopicFactory(name="Quad")
+    page = upload(editor_client, ("a.txt", make_dump().encode())).content.decode()
+    assert "loaddata vocabulary" not in page
