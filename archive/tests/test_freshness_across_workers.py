@@ -11,7 +11,7 @@ from django.db import connection
 from archive.tests.factories import ArticleFactory
 from bench.servers import Gunicorn, fetch, manage
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
