@@ -46,5 +46,5 @@ class AuthorAdmin(GuardedVersionAdmin):
 class InstitutionAdmin(admin.ModelAdmin):
     list_display = ["name", "short_name", "city", "country"]
     list_filter = ["country"]
-    search_fields = ["name", "short_name", "city"]
+    search_fields = ["name", "short_name", "city", "aliases"]
     prepopulated_fields = {"slug": ["name"]}

@@ -70,6 +70,11 @@ class Institution(PlainTextMixin, models.Model):
     city = models.CharField(max_length=100, blank=True)
     country = models.CharField(max_length=100, blank=True)
     website = models.URLField(blank=True, validators=[validate_web_address])
+    aliases = models.TextField(
+        blank=True,
+        help_text="Other names author notes use, one per line: a former name, a translation, "
+        "a longer or shorter form. The importer matches them as it matches the name.",
+    )
 
     objects = public_queryset("authors__affiliations__institution")
 
@@ -85,6 +90,10 @@ class Institution(PlainTextMixin, models.Model):
     @property
     def website_link(self):
         return web_link(self.website)
+
+    @property
+    def alias_names(self):
+        return [line.strip() for line in self.aliases.splitlines() if line.strip()]
 
     @property
     def place(self):

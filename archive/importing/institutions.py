@@ -27,12 +27,12 @@ def institution_similarity(parsed_name, known_name):
 
 
 def match_institution(parsed, institutions):
-    """The known institution this affiliation names: by name, short name or a close name."""
+    """The known institution this affiliation names: by name, short name, alias or a close name."""
     name = parsed.institution.casefold()
     for institution in institutions:
-        if name in {institution.name.casefold(), institution.slug} or (
-            institution.short_name and name == institution.short_name.casefold()
-        ):
+        known = {institution.name.casefold(), institution.slug}
+        known.update(alias.casefold() for alias in institution.alias_names)
+        if name in known or (institution.short_name and name == institution.short_name.casefold()):
             return institution
     if parsed.institution.isupper():
         for institution in institutions:

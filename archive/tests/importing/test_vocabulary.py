@@ -39,6 +39,20 @@ def test_institutions_match_by_name_short_name_or_a_close_name():
     assert institution_similarity("Saltzman Institute of War & and Peace", siwps.name) >= 0.75
 
 
+def test_institutions_match_by_an_alias_an_editor_recorded():
+    orf = InstitutionFactory(
+        name="Observer Research Foundation", aliases="ORF Delhi\n  Observer Research Fdn.  \n"
+    )
+    known = [orf, InstitutionFactory(name="Observer Group")]
+
+    def match(name):
+        return match_institution(ParsedAffiliation(0, "Fellow", name), known)
+
+    assert match("Observer Research Fdn.") == orf
+    assert match("orf delhi") == orf
+    assert match("Research Foundation for Science") is None
+
+
 def test_vocabulary_matches_whole_words_in_any_case_and_acronyms_only_in_capitals():
     quad, us, mda = object(), object(), object()
     entries = [
