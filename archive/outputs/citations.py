@@ -7,6 +7,7 @@ so every format agrees on names, dates and titles.
 """
 
 import functools
+import hashlib
 import html
 import json
 import re
@@ -144,11 +145,13 @@ def format_record(record, style_name):
 
 
 def formatted_citations(article, url):
-    """[(label, safe HTML)] for the "Cite this" block, cached until the article changes."""
-    key = f"citations:{article.pk}:{article.modified_at.timestamp()}:{url}"
+    """[(label, safe HTML)] for the "Cite this" block, cached by what they are made of,
+    so that renaming an author or an institution gives new citations at once."""
+    record = csl_record(article, url)
+    digest = hashlib.sha256(json.dumps(record, sort_keys=True, default=str).encode()).hexdigest()
+    key = f"citations:{digest}"
     entries = cache.get(key)
     if entries is None:
-        record = csl_record(article, url)
         entries = [(label, format_record(record, name)) for name, label in STYLES]
         cache.set(key, entries, CITATION_CACHE_SECONDS)
     return [(label, mark_safe(html)) for label, html in entries]

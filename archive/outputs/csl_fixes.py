@@ -10,18 +10,22 @@
   the closing quote ("Title." not "Title".).
 
 `install()` patches citeproc-py's classes once, at app start; the substitute loop is
-citeproc-py's own plus a log of what it rendered.
+citeproc-py's own plus a log of what it rendered. It also remembers where each style's
+macros are: citeproc-py searched the style with XPath on every macro call, most of the cost
+of formatting a citation.
 """
 
 import re
 
-from citeproc.model import Name, Names, Substitute, Text
+from citeproc.model import CitationStylesElement, Name, Names, Substitute, Text
 from citeproc.source import VariableError
 
 TEXT_TAG = "{http://purl.org/net/xbiblio/csl}text"
 PUNCTUATION_AFTER_QUOTE = re.compile(r"([.?!]?)”([.,])")
 _original_variable = Text._variable
 _original_name_option = Name.get_option
+_original_get_macro = CitationStylesElement.get_macro
+_macros = {}  # (style file, macro name) -> the macro element; styles are parsed once
 
 
 def _logged_variable(self, item, context):
@@ -66,6 +70,17 @@ def _name_option(self, name, context=None, sort_options=None):
     return _original_name_option(self, name, context, sort_options)
 
 
+def _get_macro(self, name):
+    """A style's macro, found once: a parsed style never changes."""
+    source = self.getroottree().docinfo.URL
+    if source is None:
+        return _original_get_macro(self, name)
+    key = (source, name)
+    if key not in _macros:
+        _macros[key] = _original_get_macro(self, name)
+    return _macros[key]
+
+
 def punctuation_inside_quotes(entry):
     """American style: “Title”. becomes “Title.”, and “Why?”. becomes “Why?”."""
     return PUNCTUATION_AFTER_QUOTE.sub(lambda m: f"{m[1] or m[2]}”", entry)
@@ -75,3 +90,4 @@ def install():
     Text._variable = _logged_variable
     Substitute.render = _render_substitute
     Name.get_option = _name_option
+    CitationStylesElement.get_macro = _get_macro

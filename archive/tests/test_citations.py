@@ -111,6 +111,18 @@ def test_formatted_citations_escape_the_title(client):
     assert "&lt;script&gt;" in cite_block
 
 
+def test_renaming_an_author_renames_them_in_the_article_s_citations(client):
+    author = AuthorFactory(name="Ravi Menon")
+    article = ArticleFactory(authors=[author])
+    assert "Menon, R. (" in client.get(article.get_absolute_url()).content.decode()
+    author.name = "Ravi Menon-Iyer"
+    author.save()
+    page = client.get(article.get_absolute_url()).content.decode()
+    cite_block = page[page.index("Cite this") :]
+    assert "Menon-Iyer, R. (" in cite_block
+    assert "Menon, R. (" not in cite_block
+
+
 @pytest.mark.parametrize("export_format", ["bib", "ris", "json"])
 def test_a_search_exports_its_published_results_only(client, export_format):
     series = SeriesFactory(slug="dialogues")
