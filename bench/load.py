@@ -13,6 +13,7 @@ import argparse
 import csv
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -82,15 +83,24 @@ def warm_up(server, workers):
             fetch(server.url(path), timeout=120)
 
 
-def run_locust(host, plan, rate, seconds, prefix):
+def run_locust(server, plan, rate, seconds, prefix):
+    """Run the mix; (server CPU s, locust CPU s) it cost, which the machine's noise leaves be."""
     env = {**os.environ, "LOAD_PLAN": str(plan)}
+    host = server.url("")
     command = [
         sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
         "--host", host, "-u", str(rate), "-r", str(max(rate // 10, 1)), "--run-time", f"{seconds}s",
         "--csv", str(prefix), "--csv-full-history", "--only-summary", "--stop-timeout", "10",
         "--exit-code-on-error", "0",
     ]  # fmt: skip
+    server_before, own_before = server.cpu_seconds(), _children_cpu_seconds()
     subprocess.run(command, env=env, cwd=ROOT, check=False)
+    return server.cpu_seconds() - server_before, _children_cpu_seconds() - own_before
+
+
+def _children_cpu_seconds():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def read_stats(prefix):
@@ -158,6 +168,7 @@ def chart(history, path, title):
 
 
 def report(result, args, stem):
+    cpu = result["cpu_ms_per_request"]
     lines = [
         f"# Load: {args.db}, {args.articles} articles, {args.rate}/s for {args.seconds} s",
         "",
@@ -169,6 +180,10 @@ def report(result, args, stem):
         f"Achieved {result['achieved_rate']}/s, {result['requests']} requests, "
         f"{result['failures']} failures ({result['error_share']:.3%}), median "
         f"{result['median_ms']} ms, p99 {result['p99_ms']} ms.",
+        "",
+        f"CPU per request: {cpu['server']} ms in gunicorn (all workers; the database's own processes are not counted), {cpu['locust']} ms in"
+        f" locust; the {result['cores']} cores could serve {result['capacity_per_second']}/s of"
+        " this mix at most, whatever else the machine was doing.",
         "",
         "| requests | count | failures | median ms | p99 ms |",
         "|---|---|---|---|---|",
@@ -210,9 +225,17 @@ def main():
     prefix = Path(tempfile.gettempdir(), stem)
     with Gunicorn(url, workers=args.workers, **env) as server:
         warm_up(server, args.workers)
-        run_locust(server.url(""), plan, args.rate, args.seconds, prefix)
+        cpu = run_locust(server, plan, args.rate, args.seconds, prefix)
     rows, history = read_stats(prefix)
     result = verdict(rows, args.rate, args.seconds, warmup=args.rate // max(args.rate // 10, 1))
+    result["cpu_ms_per_request"] = {
+        name: round(1000 * seconds / max(result["requests"], 1), 2)
+        for name, seconds in zip(("server", "locust"), cpu, strict=True)
+    }
+    result["cores"] = os.cpu_count()
+    result["capacity_per_second"] = round(
+        1000 * os.cpu_count() / max(sum(result["cpu_ms_per_request"].values()), 0.01), 1
+    )
     RESULTS.mkdir(exist_ok=True)
     chart(history, RESULTS / f"{stem}.png", f"{args.db}, {args.articles} articles")
     report(result, args, stem)

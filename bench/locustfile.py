@@ -4,13 +4,15 @@
 popular queries and half never seen before; 10 % author, topic and theme pages; 10 % feeds.
 Each simulated reader sends one request a second, so the user count is the target rate.
 The plan (slugs, words, facet values) comes from the database, in LOAD_PLAN (JSON).
+FastHttpUser (geventhttpclient): locust shares the server's two cores, and the requests
+library's client cost several times as much CPU per request.
 """
 
 import json
 import os
 import random
 
-from locust import HttpUser, constant_throughput, task
+from locust import FastHttpUser, constant_throughput, task
 
 PLAN = json.loads(open(os.environ["LOAD_PLAN"]).read())  # noqa: SIM115 - read once per process
 RANDOM = random.Random()
@@ -33,7 +35,7 @@ POPULAR = [
 ]
 
 
-class Reader(HttpUser):
+class Reader(FastHttpUser):
     wait_time = constant_throughput(1)
 
     @task(60)

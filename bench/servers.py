@@ -109,6 +109,19 @@ class Gunicorn:
     def output(self):
         return self.log.read_text(errors="replace")
 
+    def cpu_seconds(self):
+        """CPU time used so far by every process of the server (master and workers)."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        result = subprocess.run(
+            ["pgrep", "-g", str(self.process.pid)], capture_output=True, text=True, check=False
+        )
+        total = 0
+        for pid in result.stdout.split():
+            with contextlib.suppress(OSError):
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
+        return total / ticks
+
     def __enter__(self):
         return self.start()
 
