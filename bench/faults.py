@@ -257,9 +257,7 @@ def run(short):
                "--seed", "1", "--no-parallel")  # fmt: skip
         results["backup_round_trip"] = backup_round_trip(url, pg.dir)
         paths = reader_paths(url)
-        # gunicorn.conf.py's default sync workers: threaded workers answered two 500s
-        # after a restart (bench/README.md, "Production on loopback").
-        with Gunicorn(url, workers=3, threads=1) as server:
+        with Gunicorn(url, workers=2, threads=2) as server:
             results["postgres_restart"] = restart_under_traffic(
                 pg, server, paths, url, outage_seconds=3, after_seconds=8
             )

@@ -181,9 +181,10 @@ def report(result, args, stem):
         f"{result['failures']} failures ({result['error_share']:.3%}), median "
         f"{result['median_ms']} ms, p99 {result['p99_ms']} ms.",
         "",
-        f"CPU per request: {cpu['server']} ms in gunicorn (all workers; the database's own processes are not counted), {cpu['locust']} ms in"
-        f" locust; the {result['cores']} cores could serve {result['capacity_per_second']}/s of"
-        " this mix at most, whatever else the machine was doing.",
+        f"CPU per request: {cpu['server']} ms in gunicorn (all workers), {cpu['locust']} ms in"
+        f" locust; at that cost the {result['cores']} cores could serve"
+        f" {result['capacity_per_second']}/s of this mix, whatever else the machine was doing"
+        " (the database's own processes not counted).",
         "",
         "| requests | count | failures | median ms | p99 ms |",
         "|---|---|---|---|---|",

@@ -6,11 +6,11 @@ our own. BibTeX, RIS and CSL-JSON downloads are written from the same record,
 so every format agrees on names, dates and titles.
 """
 
-import functools
 import hashlib
 import html
 import json
 import re
+import threading
 import warnings
 
 import nh3
@@ -110,11 +110,18 @@ def for_style(record, style_name):
     return record
 
 
-@functools.cache
+_parsed = threading.local()
+
+
 def _style(name):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # citeproc-py warns about CSL features it skips
-        return CitationStylesStyle(get_style_filepath(name), validate=False)
+    """This thread's copy of a style: citeproc-py keeps a rendering's state on the style's
+    elements, so two threads formatting with one copy corrupted each other's entries."""
+    styles = _parsed.__dict__.setdefault("styles", {})
+    if name not in styles:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # citeproc-py warns about CSL features it skips
+            styles[name] = CitationStylesStyle(get_style_filepath(name), validate=False)
+    return styles[name]
 
 
 def _escaped(value):

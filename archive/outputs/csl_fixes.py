@@ -16,6 +16,7 @@ of formatting a citation.
 """
 
 import re
+import threading
 
 from citeproc.model import CitationStylesElement, Name, Names, Substitute, Text
 from citeproc.source import VariableError
@@ -25,7 +26,7 @@ PUNCTUATION_AFTER_QUOTE = re.compile(r"([.?!]?)”([.,])")
 _original_variable = Text._variable
 _original_name_option = Name.get_option
 _original_get_macro = CitationStylesElement.get_macro
-_macros = {}  # (style file, macro name) -> the macro element; styles are parsed once
+_found = threading.local()  # each thread's parsed styles (citations._style): its own macros
 
 
 def _logged_variable(self, item, context):
@@ -75,10 +76,11 @@ def _get_macro(self, name):
     source = self.getroottree().docinfo.URL
     if source is None:
         return _original_get_macro(self, name)
+    macros = _found.__dict__.setdefault("macros", {})
     key = (source, name)
-    if key not in _macros:
-        _macros[key] = _original_get_macro(self, name)
-    return _macros[key]
+    if key not in macros:
+        macros[key] = _original_get_macro(self, name)
+    return macros[key]
 
 
 def punctuation_inside_quotes(entry):

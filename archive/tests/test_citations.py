@@ -3,13 +3,14 @@
 import html
 import json
 import re
+import threading
 
 import bibtexparser
 import pytest
 import rispy
 from django.core.management import call_command
 
-from archive.outputs.citations import bibtex_title, format_record, latex_escape
+from archive.outputs.citations import STYLES, bibtex_title, csl_record, format_record, latex_escape
 from archive.tests.factories import ArticleFactory, ArticleTypeFactory, SeriesFactory
 from authors.tests.factories import AuthorFactory
 
@@ -255,3 +256,32 @@ def test_unsigned_work_exports_without_an_author_by_default(client, sample):
     assert entry["title"].startswith("{India-US} 2+2 Ministerial Dialogue")
     (record,) = json.loads(client.get(f"{EXPLAINER}cite.json").content)
     assert record["author"] == []
+
+
+def test_threads_formatting_citations_at_once_each_get_their_own_entry():
+    """gunicorn's threaded workers: citeproc-py keeps rendering state on the style."""
+    records = [
+        csl_record(ArticleFactory(title=f"Littoral combat {n}", authors=[AuthorFactory()]), "")
+        for n in range(6)
+    ]
+    expected = {
+        (n, style): format_record(r, style) for n, r in enumerate(records) for style, _ in STYLES
+    }
+    failures = []
+
+    def format_all():
+        for _ in range(5):
+            for (n, style), entry in expected.items():
+                try:
+                    if format_record(records[n], style) != entry:
+                        failures.append((n, style))
+                except Exception as error:  # what a reader would have got as a 500
+                    failures.append((n, style, repr(error)))
+
+    threads = [threading.Thread(target=format_all) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert failures == []
