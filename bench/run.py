@@ -69,7 +69,7 @@ def measure(env, plan, naive_plan, seconds):
         "slowest": slowest,
         "timings": timings,
         "naive": naive,
-        "memory": {"peak_mb": timed.peak, "rss_mb": timed.rss},
+        "memory": {"peak_mb": timed.peak, "rss_mb": timed.rss, "private_mb": timed.private},
         "load": (load_before, os.getloadavg()[0]),
     }
 

@@ -84,12 +84,16 @@ class Server:
         return int(pids[0])
 
     def worker_memory_mb(self):
-        """(peak, current) resident memory of the worker, from /proc."""
+        """(peak, current, private) resident memory of the worker, from /proc.
+
+        Private (RssAnon) leaves out mapped files: the search index's pages are shared by
+        every worker and by the page cache, and the operating system can drop them.
+        """
         fields = {}
         for line in Path(f"/proc/{self.worker_pid()}/status").read_text().splitlines():
             key, _, value = line.partition(":")
             fields[key] = value.strip()
-        return int(fields["VmHWM"].split()[0]) / 1024, int(fields["VmRSS"].split()[0]) / 1024
+        return tuple(int(fields[key].split()[0]) / 1024 for key in ("VmHWM", "VmRSS", "RssAnon"))
 
     def stop(self):
         """Stop master and worker; a worker still busy with a timed-out request is killed."""
@@ -167,7 +171,7 @@ class TimedPass:
     def __init__(self, env, seconds):
         self.env, self.seconds = env, seconds
         self.server = Server(env, count_queries=False)
-        self.peak = self.rss = 0.0
+        self.peak = self.rss = self.private = 0.0
 
     def restart(self):
         self.server.stop()
@@ -187,7 +191,7 @@ class TimedPass:
                     timings[kind] = {"skipped": f"failed: {error!r}"}
                 self.peak, self.rss = max(self.peak, self.server.worker_memory_mb()[0]), 0.0
                 self.restart()
-        worker_peak, self.rss = self.server.worker_memory_mb()
+        worker_peak, self.rss, self.private = self.server.worker_memory_mb()
         self.peak = max(self.peak, worker_peak)
         return timings
 
