@@ -3,7 +3,6 @@
 import uuid
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import ExtractYear
@@ -353,24 +352,6 @@ class Authorship(models.Model):
             return [a for a in affiliations if a.is_current]
         year = self.article.published_at.year
         return [a for a in affiliations if a.was_held_in(year)]
-
-
-class SearchDocument(models.Model):
-    """PostgreSQL's full-text index of one article, written by search.py on every save.
-
-    SQLite keeps an FTS5 table instead and leaves this one empty.
-    """
-
-    article = models.OneToOneField(
-        Article, primary_key=True, on_delete=models.CASCADE, related_name="search_document"
-    )
-    # Title A; deck, summary, author names and topics B; body C. GIN-indexed.
-    vector = SearchVectorField()
-    # The A and B parts alone: what ranking reads.
-    head = SearchVectorField()
-
-    def __str__(self):
-        return f"Search document of “{self.article}”"
 
 
 class ArticleRedirect(models.Model):
