@@ -128,7 +128,7 @@ class Reader:
         if generation is None:
             if not build_missing:
                 return None
-            rebuild(using)
+            rebuild(using, if_missing=True)  # several workers' first searches build it once
             generation = current_generation(home)
         with cls._lock:
             opened = cls._open.get(home)
@@ -315,7 +315,7 @@ def write(generation, removed=(), added=()):
     return count
 
 
-def rebuild(using="default", progress=None, threads=None):
+def rebuild(using="default", progress=None, threads=None, if_missing=False):
     """A new generation from `published()` and the scheduled articles, then switched to.
 
     The lock is held throughout, so an editor's change committed meanwhile waits and
@@ -325,6 +325,8 @@ def rebuild(using="default", progress=None, threads=None):
 
     home = index_home(using)
     with exclusive(home):
+        if if_missing and current_generation(home) is not None:
+            return None
         generation = home / f"gen-{time.time_ns()}"
         generation.mkdir(parents=True)
         index = _register(tantivy.Index(build_schema(), path=str(generation)))
