@@ -185,7 +185,7 @@ class Article(PlainTextMixin, models.Model):
             models.Index(
                 fields=["status", "published_at", "modified_at"], name="article_freshness_idx"
             ),
-            # The facet index's one pass over published articles reads only this index
+            # The search index's build lists published articles' ids from this index alone
             # (on PostgreSQL an index-only scan; SQLite's indexes hold the id anyway).
             # The id is not a key: sorted by it, the index would satisfy the archive's
             # ordering, and SQLite without statistics would then drive an author's
@@ -387,7 +387,7 @@ class ContentVersion(models.Model):
     """One row whose token is renewed by every change to the archive.
 
     Read and renewed only through freshness.py: every worker's page cache, feeds and
-    facet index key on it, so reading it tells any process whether a save anywhere
+    facet labels key on it, so reading it tells any process whether a save anywhere
     has made its copy stale. A token rather than a counter: a rolled-back change must
     never leave a version that a page or an index built inside it could still claim.
     """
