@@ -157,16 +157,12 @@ class FacetedSearch:
         """Every facet's counts, sorted for display and cut to `limit`, selections kept."""
         results, missing = [], {}
         for facet in FACETS:
-            values = self._counted(facet)
-            chosen = set(self.filters.get(facet.name, []))
+            values, chosen = self._counted(facet), self.filters.get(facet.name, [])
             shown = [*values[:limit], *(v for v in values[limit:] if v.value in chosen)]
             for value in shown:
                 value.selected = value.value in chosen
-            missing[facet] = [
-                key
-                for key in self.filters.get(facet.name, [])
-                if key not in {v.value for v in shown}
-            ]
+            counted = {value.value for value in shown}
+            missing[facet] = [key for key in chosen if key not in counted]
             results.append(FacetCounts(facet, shown))
         self._add_uncounted_selections(results, missing)
         for counts in results:
