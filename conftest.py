@@ -1,4 +1,7 @@
+from functools import partial
+
 import pytest
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.test.utils import override_settings
 
 
@@ -32,3 +35,55 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _own_search_index(tmp_path_factory, settings, monkeypatch):
+    """Each test its own search index, built on first use, as a new site's is; processes
+    a test starts find it through the environment."""
+    from archive.search.facets import FacetLabels
+    from archive.search.index import Reader
+
+    directory = tmp_path_factory.mktemp("search-index")
+    settings.SEARCH_INDEX_DIR = directory
+    monkeypatch.setenv("SEARCH_INDEX_DIR", str(directory))
+    Reader.forget()
+    FacetLabels._read.clear()
+    yield directory
+    Reader.forget()
+
+
+def _only_the_tests_transaction(connection):
+    return all(block._from_testcase for block in connection.atomic_blocks)
+
+
+@pytest.fixture(autouse=True)
+def _search_upkeep_at_each_commit(monkeypatch):
+    """A database test runs in a transaction that never commits, so the index would never
+    see its changes: here each change outside the code's own transactions counts as
+    committed, and a transaction of the code's own writes the index when it ends."""
+    from archive.search import upkeep
+
+    def on_commit(func, using=None, robust=False):
+        if _only_the_tests_transaction(connections[using or DEFAULT_DB_ALIAS]):
+            func()
+        else:
+            transaction.on_commit(func, using=using, robust=robust)
+
+    def is_flush(hook):
+        return isinstance(hook[1], partial) and hook[1].func is upkeep.flush
+
+    exit_atomic = transaction.Atomic.__exit__
+
+    def exit_and_flush(self, *exception):
+        result = exit_atomic(self, *exception)
+        connection = connections[self.using or DEFAULT_DB_ALIAS]
+        if connection.in_atomic_block and _only_the_tests_transaction(connection):
+            flushes = [hook for hook in connection.run_on_commit if is_flush(hook)]
+            connection.run_on_commit = [h for h in connection.run_on_commit if not is_flush(h)]
+            for _, flush, _ in flushes:
+                flush()
+        return result
+
+    monkeypatch.setattr(upkeep, "on_commit", on_commit)
+    monkeypatch.setattr(transaction.Atomic, "__exit__", exit_and_flush)

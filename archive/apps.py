@@ -6,10 +6,10 @@ class ArchiveConfig(AppConfig):
     name = "archive"
 
     def ready(self):
-        # Connect the receivers, the indexes' before the content version's: its row stays
-        # locked from its renewal to the commit, so renewing last keeps concurrent saves from
-        # queueing behind the index. Teach citeproc-py the CSL rules it misses.
-        from . import search_upkeep, signals  # noqa: F401, I001
+        # Connect the receivers, the search index's before the content version's: its row
+        # stays locked from its renewal to the commit, so renewing last keeps concurrent saves
+        # from queueing behind the index. Teach citeproc-py the CSL rules it misses.
+        from .search import upkeep  # noqa: F401, I001
         from . import freshness  # noqa: F401
         from .outputs import csl_fixes
 

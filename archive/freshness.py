@@ -3,7 +3,7 @@
 The version is the `ContentVersion` row's token, renewed by the one receiver below in the
 same transaction as the change, so a reader sees either the old content and the old token
 or the new content and the new token. Page cache keys, feed ETags and each process's facet
-index are derived from it: a save is visible on every worker, with or without Redis, the
+labels are derived from it: a save is visible on every worker, with or without Redis, the
 moment it commits, and before the editor's response is sent. A scheduled publication changes
 what readers see with no save, so the version also names the newest publication time that
 has passed; it can only grow when a scheduled article's time comes.

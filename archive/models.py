@@ -3,7 +3,6 @@
 import uuid
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import ExtractYear
@@ -186,7 +185,7 @@ class Article(PlainTextMixin, models.Model):
             models.Index(
                 fields=["status", "published_at", "modified_at"], name="article_freshness_idx"
             ),
-            # The facet index's one pass over published articles reads only this index
+            # The search index's build lists published articles' ids from this index alone
             # (on PostgreSQL an index-only scan; SQLite's indexes hold the id anyway).
             # The id is not a key: sorted by it, the index would satisfy the archive's
             # ordering, and SQLite without statistics would then drive an author's
@@ -355,24 +354,6 @@ class Authorship(models.Model):
         return [a for a in affiliations if a.was_held_in(year)]
 
 
-class SearchDocument(models.Model):
-    """PostgreSQL's full-text index of one article, written by search.py on every save.
-
-    SQLite keeps an FTS5 table instead and leaves this one empty.
-    """
-
-    article = models.OneToOneField(
-        Article, primary_key=True, on_delete=models.CASCADE, related_name="search_document"
-    )
-    # Title A; deck, summary, author names and topics B; body C. GIN-indexed.
-    vector = SearchVectorField()
-    # The A and B parts alone: what ranking reads.
-    head = SearchVectorField()
-
-    def __str__(self):
-        return f"Search document of “{self.article}”"
-
-
 class ArticleRedirect(models.Model):
     """An article's former slug, answered with a 301 to where it lives now."""
 
@@ -406,7 +387,7 @@ class ContentVersion(models.Model):
     """One row whose token is renewed by every change to the archive.
 
     Read and renewed only through freshness.py: every worker's page cache, feeds and
-    facet index key on it, so reading it tells any process whether a save anywhere
+    facet labels key on it, so reading it tells any process whether a save anywhere
     has made its copy stale. A token rather than a counter: a rolled-back change must
     never leave a version that a page or an index built inside it could still claim.
     """

@@ -175,7 +175,7 @@ class Author(PlainTextMixin, models.Model):
 # institution an article counts for. An open start or end counts as held ("since 2015" was
 # held in 2020, an affiliation with no years is held always). Three forms, one rule:
 # `held_in()` for the database, `Affiliation.was_held_in()` for prefetched rows, and
-# `years_cover()` on numbers or numpy arrays with the open ends as OPEN_START/OPEN_END.
+# `years_cover()` on numbers with the open ends as OPEN_START/OPEN_END (the search index).
 OPEN_START, OPEN_END = 0, 9999
 
 
@@ -189,8 +189,8 @@ def held_in(year, prefix=""):
 
 
 def years_cover(first, last, year):
-    """The rule on numbers, elementwise on numpy arrays: open ends given as OPEN_START/OPEN_END."""
-    return (first <= year) & (year <= last)
+    """The rule on numbers: open ends given as OPEN_START/OPEN_END."""
+    return first <= year <= last
 
 
 class AffiliationQuerySet(models.QuerySet):

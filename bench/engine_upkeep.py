@@ -3,7 +3,7 @@
     DATABASE_URL=sqlite:////tmp/search-100k.sqlite3 SEARCH_INDEX_DIR=/tmp/search-index-100k \\
         .venv/bin/python -m bench.engine_upkeep --saves 20
 
-Builds the index from the database (`archive.search_index.rebuild`, reading included),
+Builds the index from the database (`archive.search.index.rebuild`, reading included),
 then saves random published articles as the admin does (a transaction whose commit
 writes the index) and times each save with and without the index's upkeep, and how
 long until a search in this process finds the new title.
@@ -28,8 +28,9 @@ def main():
     django.setup()
     from django.db import transaction
 
-    from archive import search_engine, search_index
     from archive.models import Article
+    from archive.search import engine as search_engine
+    from archive.search import index as search_index
 
     if not args.reuse or search_index.current_generation(search_index.index_home()) is None:
         started = time.perf_counter()

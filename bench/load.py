@@ -76,8 +76,8 @@ def prepare(url, articles):
 
 
 def warm_up(server, workers):
-    """What a deployment's first requests do once per worker: open the search engine and
-    build the facet index. Not counted, like a load balancer's slow start."""
+    """What a deployment's first requests do once per worker: open the search engine's
+    index and read the facet labels. Not counted, like a load balancer's slow start."""
     for _ in range(workers * 4):
         for path in ("/", "/search/", "/search/?q=policy", "/feed/"):
             fetch(server.url(path), timeout=120)

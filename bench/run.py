@@ -23,6 +23,7 @@ from .plan import (
     SEARCH_KINDS,
     ensure_corpus,
     ensure_database,
+    ensure_index,
     log,
     manage,
     plan_requests,
@@ -83,6 +84,7 @@ def main(argv=None):
     ensure_database(url)
     manage(env, "migrate", "--noinput", "-v0")
     meta = ensure_corpus(env, url, args)
+    ensure_index()
     from django.db import connection
 
     plan, naive_plan, facts = plan_requests(args)

@@ -3,7 +3,10 @@
 import django.contrib.postgres.search
 from django.db import migrations
 
-from archive.search.engine import FTS_TABLE, FTS5_TOKENIZER, SEARCH_CONFIG
+# As the search module named them then (it has moved on since: see 0019).
+SEARCH_CONFIG = "english"
+FTS5_TOKENIZER = "porter unicode61 remove_diacritics 2"
+FTS_TABLE = "archive_article_fts"
 
 GIN_INDEX = "archive_article_search_gin"
 # The indexing SQL as it was at this migration (search.py has moved on: see 0010).

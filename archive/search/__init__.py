@@ -1,3 +1,3 @@
-"""Search: the query (query), the full-text engines (engine), the facets (facets), the
-in-memory facet index (index), the faceted search (faceted) and the search form with
-`search_from_request()` (form)."""
+"""Search: the query (query), the tantivy index (index) kept current by upkeep, the engine
+that answers a search (engine), the facets' labels (facets), the reader's faceted search
+(faceted) and the search form with `search_from_request()` (form)."""

@@ -1,284 +1,344 @@
-"""Full-text search: one configuration, two engines, one entry point.
+"""Which articles match, how well, with which snippet, and how many per facet value.
 
-`match_scores(text)` works alike on PostgreSQL (a stored, weighted tsvector with a
-GIN index, queried with `websearch_to_tsquery`) and on SQLite (an FTS5 table ranked
-with bm25): every matching article's id and rank at once, as arrays, which the
-search page's facet index (index.py) works from. Both accept the syntax readers
-know from web search: words, "exact phrases", `or`, and `-excluded` words.
-
-The index is kept current on every save of an article, its byline, its topics,
-an author or a topic (see `signals.py`); `manage.py rebuild_search_index`
-rebuilds it from scratch, e.g. after a bulk import that bypassed signals.
+One tantivy query answers a reader's search: the same web-search syntax as before
+(words, "phrases", `or`, `-excluded`), the same field weights (title, then deck,
+summary, authors and topics, then body), the editors' vocabulary aliases as synonyms
+both ways, and a spelling correction when the words as typed find nothing. Counts
+are exact and disjunctive: each facet's counts apply every other facet's selection
+but not its own, all from one aggregation request, so the words are matched once.
 """
 
+import difflib
 import html
+import re
+import time
+from dataclasses import dataclass, field
 
-import numpy as np
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db import NotSupportedError, connections
-from django.db.models import F, Func, Value
-from django.utils.html import escape, strip_tags
+import tantivy
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from ..models import Article, SearchDocument
-from .query import HIGHLIGHT_START, HIGHLIGHT_STOP, clean_query, parse_web_search, to_fts5
+from .index import FACET_FIELDS, Reader, plain_text, spelling_analyzer, text_analyzer
+from .query import HIGHLIGHT_START, HIGHLIGHT_STOP, clean_query
+from .query import parse_web_search as parse
 
-# What is indexed, and how much each part weighs.
-SEARCH_CONFIG = "english"  # PostgreSQL text search configuration: stemming and stop words.
-FTS5_TOKENIZER = "porter unicode61 remove_diacritics 2"  # SQLite's nearest equivalent.
-FTS_TABLE = "archive_article_fts"
-# Title A; deck, summary, author names and topics B; body C.
-FTS5_COLUMN_WEIGHTS = (10.0, 4.0, 1.0)  # bm25 weights of the FTS5 columns, in that order.
-FTS5_RANK = f"-bm25({FTS_TABLE}, {', '.join(str(w) for w in FTS5_COLUMN_WEIGHTS)})"
-
-SNIPPET_WORDS = 28
+FIELD_BOOSTS = {"title": 10.0, "head": 4.0, "body": 1.0}
+SORTS = {"newest": tantivy.Order.Desc, "oldest": tantivy.Order.Asc}
+MAX_FACET_VALUES = 1_000_000  # every value, so that counts are exact
+MAX_SYNONYM_WORDS = 6
+SNIPPET_CHARS = 220
 SNIPPET_ELLIPSIS = "…"
+_ANALYZER = text_analyzer()
+_WORDS = spelling_analyzer()
+Must, Should, MustNot = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur.MustNot
+
+
+@dataclass
+class Hits:
+    """One page of a search: article ids in order, the exact total, counts by value id."""
+
+    ids: list
+    total: int
+    counts: dict = field(default_factory=dict)  # facet -> {value id: count}
+    corrected: str = ""  # the text searched instead of the reader's, when it found nothing
+    query: object = None  # the whole query, which the snippets highlight
+    matched: object = None  # the words' part: pass it back for the next page of one search
+
+
+def search(
+    text="", filters=None, sort="relevance", offset=0, limit=20, using="default", correct=True, **kw
+):
+    """Search what readers may see now; if the words find nothing, try them spelt right.
+
+    `matched=` a previous page's `Hits.matched` asks for another page of that search
+    without parsing, looking up synonyms or correcting the words again.
+    """
+    text = clean_query(text)
+    hits = _search(text, filters or {}, sort, offset, limit, using, **kw)
+    if hits.total or not text or not correct or kw.get("matched") is not None:
+        return hits
+    corrected = spelling_correction(text, using)
+    if corrected:
+        better = _search(corrected, filters or {}, sort, offset, limit, using, **kw)
+        if better.total:
+            better.corrected = corrected
+            return better
+    return hits
+
+
+def _search(text, filters, sort, offset, limit, using, now=None, counts=True, matched=None):
+    searcher = Reader.searcher(using)
+    builder = QueryBuilder(Reader.schema(using), using)
+    now = int(now if now is not None else time.time())
+    if matched is None:
+        matched = builder.text(text) if text else tantivy.Query.all_query()
+    if matched is None:
+        return Hits([], 0)
+    visible = builder.and_all(matched, builder.visible(now))
+    query = builder.and_all(visible, *builder.selections(filters))
+    if sort in SORTS or not text:
+        found = searcher.search(
+            query,
+            limit,
+            count=True,
+            offset=offset,
+            order_by_field="time",
+            order=SORTS.get(sort, SORTS["newest"]),
+        )
+    else:
+        found = searcher.search(query, limit, count=True, offset=offset)
+    addresses = [address for _, address in found.hits]
+    ids = [int(pk) for pk in searcher.fast_field_values("id", addresses)] if addresses else []
+    hits = Hits(ids, found.count, query=query, matched=matched)
+    if counts:
+        hits.counts = facet_counts(searcher, visible, filters)
+    return hits
+
+
+def facet_counts(searcher, matched, filters):
+    """Every facet's count per value; a selected facet's without its own selection."""
+    selected = [name for name in FACET_FIELDS if filters.get(name)]
+    jobs = [(None, [name for name in FACET_FIELDS if name not in selected])]
+    jobs += [(name, [name]) for name in selected]
+    request = {}
+    for skip, names in jobs:
+        terms = {name: {"terms": {"field": name, "size": MAX_FACET_VALUES}} for name in names}
+        others = [_filter_string(name, filters[name]) for name in selected if name != skip]
+        if others:
+            request[f"without-{skip}"] = {"filter": " AND ".join(others), "aggs": terms}
+        else:
+            request.update(terms)
+    result = searcher.aggregate(matched, request)
+    counts = {}
+    for skip, names in jobs:
+        scope = result.get(f"without-{skip}", result)
+        for name in names:
+            counts[name] = {int(b["key"]): int(b["doc_count"]) for b in scope[name]["buckets"]}
+    return counts
+
+
+def _filter_string(name, values):
+    return "(" + " OR ".join(f"{name}:{int(value)}" for value in values) + ")"
+
+
+class QueryBuilder:
+    """A parsed web-search query as a tantivy query, with the vocabulary's synonyms."""
+
+    def __init__(self, schema, using="default"):
+        self.schema, self.using = schema, using
+
+    def text(self, text):
+        """The words' query, or None when nothing positive is left to find."""
+        parsed = parse(text)
+        if not parsed:
+            return None
+        synonyms = vocabulary_synonyms(_candidates(parsed), self.using)
+        groups = []
+        for positives, negatives in parsed.groups:
+            clauses = [(Must, query) for query in self._positives(positives, synonyms)]
+            clauses += [(MustNot, self.term(words)) for words in negatives]
+            groups.append((Should, tantivy.Query.boolean_query(clauses)))
+        return tantivy.Query.boolean_query(groups)
+
+    def _positives(self, positives, synonyms):
+        """Each term's query; a run of words (or a phrase) that an alias names may be either."""
+        queries, i = [], 0
+        while i < len(positives):
+            span = _longest_known_span(positives, i, synonyms)
+            if span:
+                words = [w for term in positives[i : i + span] for w in term]
+                as_typed = self.and_all(*(self.term(term) for term in positives[i : i + span]))
+                alternatives = [self.term(tuple(_words(s))) for s in synonyms[_key(words)]]
+                queries.append(self.any_of(as_typed, *alternatives))
+                i += span
+            else:
+                queries.append(self.term(positives[i]))
+                i += 1
+        return queries
+
+    def term(self, words):
+        """One word or phrase in any text field, weighted by the field."""
+        tokens = [token for word in words for token in _ANALYZER.analyze(word)]
+        if not tokens:
+            return tantivy.Query.empty_query()
+        per_field = []
+        for name, boost in FIELD_BOOSTS.items():
+            if len(tokens) == 1:
+                query = tantivy.Query.term_query(self.schema, name, tokens[0])
+            else:
+                query = tantivy.Query.phrase_query(self.schema, name, tokens)
+            per_field.append(tantivy.Query.boost_query(query, boost))
+        return self.any_of(*per_field)
+
+    def visible(self, now):
+        """Published by now: scheduled articles are indexed with their time."""
+        return tantivy.Query.range_query(self.schema, "time", tantivy.FieldType.Integer, None, now)
+
+    def selections(self, filters):
+        return [
+            tantivy.Query.term_set_query(self.schema, name, [int(v) for v in values])
+            for name, values in filters.items()
+            if values
+        ]
+
+    @staticmethod
+    def and_all(first, *filters):
+        """`first`'s scores, restricted by filters that add nothing to them."""
+        if not filters:
+            return first
+        clauses = [(Must, first)]
+        clauses += [(Must, tantivy.Query.const_score_query(f, 0.0)) for f in filters]
+        return tantivy.Query.boolean_query(clauses)
+
+    @staticmethod
+    def any_of(*queries):
+        return tantivy.Query.boolean_query([(Should, query) for query in queries])
+
+
+def _words(text):
+    return re.findall(r"\w+", text)
+
+
+def _key(words):
+    return " ".join(words).lower()
+
+
+def _candidates(parsed):
+    """Phrases and runs of up to MAX_SYNONYM_WORDS words an alias might name."""
+    keys = set()
+    for positives, _ in parsed.groups:
+        for i in range(len(positives)):
+            words = []
+            for term in positives[i : i + MAX_SYNONYM_WORDS]:
+                words += term
+                keys.add(_key(words))
+    return keys
+
+
+def _longest_known_span(positives, start, synonyms):
+    for span in range(min(MAX_SYNONYM_WORDS, len(positives) - start), 0, -1):
+        words = [w for term in positives[start : start + span] for w in term]
+        if _key(words) in synonyms:
+            return span
+    return 0
+
+
+def vocabulary_synonyms(keys, using="default"):
+    """{lower-case text: other texts}: an alias finds what it names, and the reverse.
+
+    Aliases live in the database so editors can add one from the admin; they are
+    read at query time (one query), so a new alias needs no reindexing.
+    """
+    from ..models import VocabularyAlias
+
+    if not keys:
+        return {}
+    keys = list(keys)
+    rows = (
+        VocabularyAlias.objects.using(using)
+        .annotate(
+            key=Lower("text"),
+            topic_key=Lower("topic__name"),
+            theme_key=Lower("theme__name"),
+            region_key=Lower("region__name"),
+        )
+        .filter(
+            Q(key__in=keys) | Q(topic_key__in=keys) | Q(theme_key__in=keys) | Q(region_key__in=keys)
+        )
+        .values_list("text", "topic__name", "theme__name", "region__name")
+    )
+    synonyms = {}
+    for alias, *targets in rows:
+        name = next(target for target in targets if target)
+        if _key(_words(alias)) != _key(_words(name)):
+            synonyms.setdefault(_key(_words(alias)), []).append(name)
+            synonyms.setdefault(_key(_words(name)), []).append(alias)
+    return {key: values for key, values in synonyms.items() if key in keys}
+
+
+def spelling_correction(text, using="default"):
+    """The text with each unknown word replaced by the closest known one, or ""."""
+    searcher = Reader.searcher(using)
+    corrections = {}
+    for word in {w for positives, _ in parse(text).groups for term in positives for w in term}:
+        tokens = _WORDS.analyze(word)
+        if len(tokens) != 1 or len(tokens[0]) < 3 or searcher.doc_freq("words", tokens[0]):
+            continue
+        known = dict(searcher.terms_with_prefix("words", tokens[0][0], limit=50_000))
+        close = difflib.get_close_matches(tokens[0], list(known), n=5, cutoff=0.75)
+        if close:
+            best_ratio = difflib.SequenceMatcher(None, tokens[0], close[0]).ratio()
+            equally_close = [
+                c
+                for c in close
+                if difflib.SequenceMatcher(None, tokens[0], c).ratio() == best_ratio
+            ]
+            corrections[word] = max(equally_close, key=lambda c: known[c])
+    if not corrections:
+        return ""
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, corrections)) + r")\b")
+    return pattern.sub(lambda m: corrections[m.group(1)], text)
+
+
+def snippets(hits, bodies, using="default"):
+    """{article id: snippet with highlight markers} from these articles' HTML bodies.
+
+    The engine picks the passage with the most matched words and marks them; an
+    article that matched only in its title or byline starts at its first words.
+    """
+    if hits.query is None or not bodies:
+        return {}
+    generator = tantivy.SnippetGenerator.create(
+        Reader.searcher(using), hits.query, Reader.schema(using), "body"
+    )
+    generator.set_max_num_chars(SNIPPET_CHARS)
+    marked = {}
+    for pk, body_html in bodies.items():
+        text = " ".join(plain_text(body_html).split())
+        document = tantivy.Document()
+        document.add_text("body", text)
+        snippet = generator.snippet_from_doc(document)
+        marked[pk] = _mark(snippet, text) or _opening(text)
+    return marked
+
+
+def _mark(snippet, text):
+    """The engine's passage with its matches between markers (its ranges are in bytes)."""
+    fragment = snippet.fragment().encode()
+    if not fragment:
+        return ""
+    parts, last = [], 0
+    for span in snippet.highlighted():
+        parts += [fragment[last : span.start].decode(), HIGHLIGHT_START]
+        parts += [fragment[span.start : span.end].decode(), HIGHLIGHT_STOP]
+        last = span.end
+    parts.append(fragment[last:].decode())
+    where = snippet.fragment_range()
+    before = f"{SNIPPET_ELLIPSIS} " if where.start > 0 else ""
+    after = f" {SNIPPET_ELLIPSIS}" if where.end < len(text.encode()) else ""
+    return f"{before}{''.join(parts).strip()}{after}"
+
+
+def _opening(text):
+    if len(text) <= SNIPPET_CHARS:
+        return text
+    return text[:SNIPPET_CHARS].rsplit(" ", 1)[0] + f" {SNIPPET_ELLIPSIS}"
+
+
+def visible_ids(using="default", now=None):
+    """Every article id a reader could find now: what the property test compares."""
+    searcher = Reader.searcher(using)
+    builder = QueryBuilder(Reader.schema(using), using)
+    query = builder.visible(int(now if now is not None else time.time()))
+    found = searcher.search(query, max(searcher.num_docs, 1), count=False)
+    addresses = [address for _, address in found.hits]
+    return {int(pk) for pk in searcher.fast_field_values("id", addresses)} if addresses else set()
 
 
 def render_highlight(marked_text):
-    """Escape a snippet from an engine and turn its markers into <mark> elements."""
+    """Escape a snippet from the engine and turn its markers into <mark> elements."""
     text = escape(html.unescape(marked_text or ""))
     text = text.replace(HIGHLIGHT_START, "<mark>").replace(HIGHLIGHT_STOP, "</mark>")
     return mark_safe(" ".join(text.split()))
-
-
-def no_scores():
-    return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
-
-
-def body_text(body_html):
-    return html.unescape(strip_tags(body_html or ""))
-
-
-class PostgresEngine:
-    """A `SearchDocument` row per article: the weighted vector, GIN-indexed, and its head.
-
-    The vectors live off the article row so that a common word's many matches are
-    read from a narrow table, not from the articles' wide rows. Ranking reads only
-    the head (title, deck, summary, authors, topics), because ranking whole vectors
-    means decompressing every matching body: the body decides whether an article
-    matches, the head how well (figures in bench/README.md).
-    """
-
-    def scores(self, using, text, ranked):
-        """Every matching article's id and rank, published or not, as two arrays.
-
-        They come back packed, 8 bytes an id and 4 a rank, in two values that numpy
-        reads as they are: parsed as arrays or rows, a common word's matches cost more
-        than the database took to find and rank them.
-        """
-        if not parse_web_search(text):
-            return no_scores()
-        rank = SearchRank(F("head"), self._query(text)) if ranked else Value(0.0)
-        rows = self._documents(text).annotate(rank=rank).values_list("article", "rank")
-        sql, params = rows.query.sql_with_params()
-        with connections[using].cursor() as cursor:
-            cursor.execute(
-                "SELECT string_agg(int8send(m.article), ''),"
-                " string_agg(float4send(m.rank::real), '')"
-                f" FROM ({sql}) AS m(article, rank)",
-                params,
-            )
-            ids, ranks = cursor.fetchone()
-        return (
-            np.frombuffer(ids or b"", dtype=">i8").astype(np.int64),
-            np.frombuffer(ranks or b"", dtype=">f4").astype(np.float64),
-        )
-
-    def _documents(self, text):
-        return SearchDocument.objects.filter(vector=self._query(text))
-
-    def snippets(self, articles, text):
-        """Highlighted body snippets for just these articles (one query)."""
-        plain_body = Func(
-            F("body_html"), Value("<[^>]+>"), Value(" "), Value("g"), function="regexp_replace"
-        )
-        headline = SearchHeadline(
-            plain_body,
-            self._query(text),
-            config=SEARCH_CONFIG,
-            start_sel=HIGHLIGHT_START,
-            stop_sel=HIGHLIGHT_STOP,
-            max_words=SNIPPET_WORDS,
-            min_words=SNIPPET_WORDS // 2,
-            max_fragments=2,
-            fragment_delimiter=f" {SNIPPET_ELLIPSIS} ",
-        )
-        rows = Article.objects.filter(pk__in=[a.pk for a in articles]).annotate(snippet=headline)
-        return dict(rows.values_list("pk", "snippet"))
-
-    def index(self, connection, article_ids):
-        with connection.cursor() as cursor:
-            cursor.execute(
-                self.INDEX_SQL.format(articles="WHERE a.id = ANY(%s)"),
-                [SEARCH_CONFIG, list(article_ids)],
-            )
-
-    def rebuild(self, connection):
-        with connection.cursor() as cursor:
-            cursor.execute(self.INDEX_SQL.format(articles=""), [SEARCH_CONFIG])
-
-    def remove(self, connection, article_ids):
-        """Nothing to do: deleting an article cascades to its search document."""
-
-    @staticmethod
-    def _query(text):
-        return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
-
-    INDEX_SQL = """
-        WITH config AS (SELECT %s::regconfig AS name),
-        heads AS (
-            SELECT a.id, a.body_html,
-                setweight(to_tsvector(config.name, coalesce(a.title, '')), 'A')
-                || setweight(to_tsvector(config.name, concat_ws(' ', a.deck, a.summary,
-                    (SELECT string_agg(concat_ws(' ', au.honorific, au.name), ' ')
-                       FROM archive_authorship s JOIN authors_author au ON au.id = s.author_id
-                      WHERE s.article_id = a.id),
-                    (SELECT string_agg(concat_ws(' ', t.name, t.description), ' ')
-                       FROM archive_taggedtopic tt JOIN archive_topic t ON t.id = tt.tag_id
-                      WHERE tt.content_object_id = a.id))), 'B') AS head
-            FROM archive_article AS a, config {articles}
-        )
-        INSERT INTO archive_searchdocument (article_id, head, vector)
-        SELECT heads.id, heads.head,
-               heads.head || setweight(to_tsvector(config.name, coalesce(heads.body_html, '')), 'C')
-        FROM heads, config
-        ON CONFLICT (article_id) DO UPDATE SET head = EXCLUDED.head, vector = EXCLUDED.vector
-    """
-
-
-class SQLiteEngine:
-    def scores(self, using, text, ranked):
-        """(article id, rank) of every article that matches, published or not.
-
-        The FTS table alone answers: joining the articles' wide rows to filter
-        them costs many times the match itself for a common word.
-        """
-        parsed = parse_web_search(text)
-        if not parsed:
-            return no_scores()
-        rank = FTS5_RANK if ranked else "0.0"
-        with connections[using].cursor() as cursor:
-            cursor.execute(
-                f"SELECT rowid, {rank} FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",
-                [to_fts5(parsed)],
-            )
-            rows = np.array(cursor.fetchall(), dtype=np.float64).reshape(-1, 2)
-        return rows[:, 0].astype(np.int64), rows[:, 1]
-
-    def snippets(self, articles, text):
-        parsed = parse_web_search(text)
-        ids = [a.pk for a in articles]
-        if not parsed or not ids:
-            return {}
-        placeholders = ", ".join(["%s"] * len(ids))
-        sql = (
-            f"SELECT rowid, snippet({FTS_TABLE}, 2, %s, %s, %s, %s) FROM {FTS_TABLE}"
-            f" WHERE {FTS_TABLE} MATCH %s AND rowid IN ({placeholders})"
-        )
-        params = [HIGHLIGHT_START, HIGHLIGHT_STOP, SNIPPET_ELLIPSIS, SNIPPET_WORDS]
-        with connections[articles[0]._state.db].cursor() as cursor:
-            cursor.execute(sql, [*params, to_fts5(parsed), *ids])
-            return dict(cursor.fetchall())
-
-    def index(self, connection, article_ids):
-        article_ids = list(article_ids)
-        self.remove(connection, article_ids)
-        articles = Article.objects.using(connection.alias).filter(pk__in=article_ids)
-        self._insert(connection, articles)
-
-    def rebuild(self, connection):
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {FTS_TABLE}")
-        self._insert(connection, Article.objects.using(connection.alias).all())
-
-    def remove(self, connection, article_ids):
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [[pk] for pk in article_ids]
-            )
-
-    def prune(self, connection):
-        """Drop index rows whose article is gone (a flush or raw SQL delete skips signals)."""
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"DELETE FROM {FTS_TABLE} WHERE rowid NOT IN (SELECT id FROM archive_article)"
-            )
-
-    @staticmethod
-    def _insert(connection, articles, batch_size=500):
-        articles = articles.prefetch_related("authorships__author", "topics").order_by("pk")
-        sql = f"INSERT INTO {FTS_TABLE} (rowid, title, secondary, body) VALUES (%s, %s, %s, %s)"
-        batch = []
-        with connection.cursor() as cursor:
-            for article in articles.iterator(chunk_size=batch_size):
-                secondary = [
-                    article.deck,
-                    article.summary,
-                    *(a.author.display_name for a in article.authorships.all()),
-                    *(f"{t.name} {t.description}" for t in article.topics.all()),
-                ]
-                row = (article.pk, article.title, " ".join(secondary), body_text(article.body_html))
-                batch.append(row)
-                if len(batch) == batch_size:
-                    cursor.executemany(sql, batch)
-                    batch = []
-            if batch:
-                cursor.executemany(sql, batch)
-
-
-ENGINES = {"postgresql": PostgresEngine(), "sqlite": SQLiteEngine()}
-
-
-def engine_for(connection):
-    try:
-        return ENGINES[connection.vendor]
-    except KeyError:
-        raise NotSupportedError(
-            f"Full-text search supports PostgreSQL and SQLite, not {connection.vendor}."
-        ) from None
-
-
-def index_articles(article_ids, using="default"):
-    """Bring the index up to date for these articles (called from signals)."""
-    article_ids = {pk for pk in article_ids if pk is not None}
-    if article_ids:
-        connection = connections[using]
-        engine_for(connection).index(connection, sorted(article_ids))
-
-
-def match_scores(text, ranked=True, using="default"):
-    """(ids, ranks): arrays of every article matching `text`, drafts included.
-
-    The caller keeps only those it may show (the facet index holds published ones).
-    Without `ranked`, every rank is 0 and the engine skips the ranking work.
-    """
-    return engine_for(connections[using]).scores(using, clean_query(text), ranked)
-
-
-def remove_articles(article_ids, using="default"):
-    connection = connections[using]
-    engine_for(connection).remove(connection, list(article_ids))
-
-
-def prune_index(using="default"):
-    """Only SQLite needs this: on PostgreSQL a deleted row takes its vector with it."""
-    connection = connections[using]
-    if connection.vendor == "sqlite" and FTS_TABLE in connection.introspection.table_names():
-        ENGINES["sqlite"].prune(connection)
-
-
-def rebuild_index(using="default"):
-    connection = connections[using]
-    engine_for(connection).rebuild(connection)
-
-
-def add_snippets(articles, text):
-    """Set `article.snippet` (safe HTML with <mark>) on the articles of one page."""
-    articles = list(articles)
-    if not articles or not text:
-        return articles
-    marked = engine_for(connections[articles[0]._state.db]).snippets(articles, text)
-    for article in articles:
-        article.snippet = render_highlight(marked.get(article.pk, ""))
-    return articles

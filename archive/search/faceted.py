@@ -1,17 +1,20 @@
-"""A reader's search: words, facet selections and sort, over the facet index."""
+"""A reader's search: words, facet selections and sort, answered by the search engine.
+
+The engine (engine.py) finds, orders and counts; this turns the reader's slugs into the
+engine's value ids, asks for one page at a time, and labels and orders the counts.
+"""
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import numpy as np
 from django.utils.functional import cached_property
 
-from ..models import (
-    Article,
-)
-from .engine import match_scores
-from .facets import FACETS, FACETS_BY_NAME, Facet
-from .index import FacetIndex
+from ..models import Article
+from . import engine
+from .facets import FACETS, FACETS_BY_NAME, Facet, FacetLabels
+
+FIRST_RESULTS = 20  # asked for with the counts: the first page costs one engine query
+NO_VALUE = 0  # no value's id: a selection of values the archive does not have finds nothing
 
 
 @dataclass
@@ -37,140 +40,155 @@ class FacetCounts:
 
 
 class SearchResults(Sequence):
-    """Results in display order, fetched from the database only a slice at a time.
+    """Results in display order, asked of the engine and the database a slice at a time.
 
-    A Paginator takes it as it is: its length is the count, and a page is one
-    query for twenty articles (with what a result card needs), however deep.
+    A Paginator takes it as it is: its length is the engine's exact count, and a page is
+    one engine query for its ids and one database query for twenty articles.
     """
 
-    def __init__(self, ids, queryset):
-        self.ids = ids
+    def __init__(self, search, queryset):
+        self.search = search
         self.queryset = queryset
 
     def __len__(self):
-        return len(self.ids)
+        return self.search.total
 
     def __getitem__(self, key):
         if not isinstance(key, slice):
             return self[key : key + 1 or None][0]
-        ids = [int(pk) for pk in self.ids[key]]
+        start, stop, _ = key.indices(len(self))
+        ids = self.search.page_ids(start, stop - start)
         found = {article.pk: article for article in self.queryset.filter(pk__in=ids)} if ids else {}
         return [found[pk] for pk in ids if pk in found]
 
 
 class FacetedSearch:
-    """A reader's search: text, facet selections and sort, over published articles only."""
+    """A reader's search: text, facet selections and sort, over published articles only.
 
-    def __init__(self, text="", filters=None, sort="newest"):
+    When the words as typed find nothing, the engine searches them spelt right and
+    `corrected` says what it searched; `exact` turns that off.
+    """
+
+    def __init__(self, text="", filters=None, sort="newest", exact=False):
         self.text = text
         self.filters = {name: list(values) for name, values in (filters or {}).items() if values}
         self.sort = sort if (sort != "relevance" or text) else "newest"
+        self.exact = exact
 
     @cached_property
-    def index(self):
-        return FacetIndex.current()
-
-    @cached_property
-    def _matched(self):
-        """(mask of the index's documents that match the text, their ranks or None).
-
-        The one query that depends on the words: the engine finds the matches, and
-        ranks them only when the order needs it. Drafts among them are dropped
-        here, as the index holds only published articles.
-        """
-        index = self.index
-        if not self.text:
-            return np.ones(index.size, dtype=bool), None
-        ranked = self.sort == "relevance"
-        article_ids, ranks = match_scores(self.text, ranked=ranked)
-        positions, present = index.locate(article_ids)
-        mask = np.zeros(index.size, dtype=bool)
-        mask[positions] = True
-        if not ranked:
-            return mask, None
-        rank = np.zeros(index.size)
-        rank[positions] = ranks[present]
-        return mask, rank
+    def labels(self):
+        return FacetLabels.current()
 
     @cached_property
     def _selections(self):
-        """Each selected facet's mask: the documents with any of its chosen values."""
-        index = self.index
-        return {
-            name: index.columns[name].having(values, index.size)
-            for name, values in self.filters.items()
-        }
-
-    def _mask(self, skip=None):
-        mask = self._matched[0]
-        for name, selection in self._selections.items():
-            if name != skip:
-                mask = mask & selection
-        return mask
+        """The selected values as the engine's ids, by facet."""
+        selections = {}
+        for name, keys in self.filters.items():
+            ids = [self.labels.id_of(FACETS_BY_NAME[name], key) for key in keys]
+            selections[name] = [pk for pk in ids if pk is not None] or [NO_VALUE]
+        return selections
 
     @cached_property
-    def _hits(self):
-        return self._mask()
+    def _first(self):
+        """The first results with the total, the counts and any correction: one query."""
+        return engine.search(
+            self.text, self._selections, self.sort, limit=FIRST_RESULTS, correct=not self.exact
+        )
 
     @property
     def total(self):
-        return int(np.count_nonzero(self._hits))
+        return self._first.total
+
+    @property
+    def corrected(self):
+        """The words searched instead of the reader's, which found nothing ("" if none)."""
+        return self._first.corrected
+
+    def page_ids(self, offset, limit):
+        """The ids of `limit` results from `offset` on, in the order the reader asked for."""
+        first = self._first
+        if offset + limit <= len(first.ids) or offset >= first.total or limit <= 0:
+            return first.ids[offset : offset + max(limit, 0)]
+        page = engine.search(
+            self.text,
+            self._selections,
+            self.sort,
+            offset=offset,
+            limit=limit,
+            counts=False,
+            matched=first.matched,
+        )
+        return page.ids
 
     def ordered_ids(self):
         """The article ids of every result, in the order the reader asked for."""
-        positions = np.flatnonzero(self._hits)
-        if self.sort == "oldest":
-            positions = positions[::-1]
-        elif self.sort == "relevance":
-            ranks = self._matched[1][positions]
-            positions = positions[np.lexsort((positions, -ranks))]
-        return self.index.ids[positions]
+        return self.page_ids(0, self.total)
 
     def first(self, limit):
         """The first `limit` results as a queryset (unordered), for feeds to page through."""
-        ids = [int(pk) for pk in self.ordered_ids()[:limit]]
-        return Article.objects.published().filter(pk__in=ids)
+        return Article.objects.published().filter(pk__in=self.page_ids(0, limit))
 
     def results(self, queryset=None):
         """The results as a lazy sequence of articles (as cards show them by default)."""
         if queryset is None:
             queryset = Article.objects.for_cards()
-        return SearchResults(self.ordered_ids(), queryset.published().order_by())
+        return SearchResults(self, queryset.published().order_by())
+
+    def add_snippets(self, articles):
+        """Set `article.snippet` (safe HTML with <mark>) on a page's articles."""
+        articles = list(articles)
+        if not articles or not self.text:
+            return articles
+        bodies = Article.objects.filter(pk__in=[article.pk for article in articles])
+        marked = engine.snippets(self._first, dict(bodies.values_list("pk", "body_html")))
+        for article in articles:
+            article.snippet = engine.render_highlight(marked.get(article.pk, ""))
+        return articles
+
+    def years_without_articles(self):
+        """Selected years in which nothing readers may see was published."""
+        return [
+            year
+            for year in self.filters.get("year", [])
+            if not engine.search("", {"year": [int(year)]}, limit=1, counts=False).total
+        ]
 
     def facets(self, limit=100):
         """Every facet's counts, sorted for display and cut to `limit`, selections kept."""
-        index, results, missing = self.index, [], {}
+        results, missing = [], {}
         for facet in FACETS:
-            column = index.columns[facet.name]
-            selected = self.filters.get(facet.name, [])
-            mask = self._mask(skip=facet.name) if facet.name in self.filters else self._hits
-            counts = column.counts(mask)
-            codes = np.flatnonzero(counts)
-            codes = codes[np.lexsort((column.display_rank[codes], -counts[codes]))]
-            if facet.numeric:
-                codes = codes[np.argsort(column.display_rank[codes], kind="stable")]
-            chosen = {column.code_of[key] for key in selected if key in column.code_of}
-            shown = [*codes[:limit], *(code for code in codes[limit:] if code in chosen)]
-            shown += [code for code in chosen if counts[code] == 0]
-            values = [
-                FacetValue(
-                    column.keys[code], column.labels[code], int(counts[code]), code in chosen
-                )
-                for code in shown
-            ]
-            missing[facet] = [key for key in selected if key not in column.code_of]
-            results.append(FacetCounts(facet, values))
-        self._add_unindexed_selections(results, missing)
+            values, chosen = self._counted(facet), self.filters.get(facet.name, [])
+            shown = [*values[:limit], *(v for v in values[limit:] if v.value in chosen)]
+            for value in shown:
+                value.selected = value.value in chosen
+            counted = {value.value for value in shown}
+            missing[facet] = [key for key in chosen if key not in counted]
+            results.append(FacetCounts(facet, shown))
+        self._add_uncounted_selections(results, missing)
         for counts in results:
-            if counts.facet.numeric:
-                counts.values.sort(key=lambda v: -int(v.value))
-            else:
-                counts.values.sort(key=lambda v: (-v.count, counts.facet.sort_key(v.label)))
+            counts.values.sort(key=self._display_order(counts.facet))
         return results
 
+    def _counted(self, facet):
+        """A facet's values with a count in this search, most first."""
+        values = []
+        for value_id, count in self._first.counts.get(facet.name, {}).items():
+            named = self.labels.of(facet, value_id)
+            if count and named:
+                values.append(FacetValue(named[0], named[1], count, False))
+        values.sort(key=self._display_order(facet))
+        return values
+
     @staticmethod
-    def _add_unindexed_selections(results, missing):
-        """Selected values no published article has: shown with 0, labelled in one query."""
+    def _display_order(facet):
+        if facet.numeric:
+            return lambda v: -int(v.value)
+        return lambda v: (-v.count, facet.sort_key(v.label))
+
+    @staticmethod
+    def _add_uncounted_selections(results, missing):
+        """Selected values with no result here: shown with 0, labelled only if readers may
+        see them (a draft's topic stays unnamed), in one query."""
         labels = {
             (facet.name, value): value
             for facet, values in missing.items()

@@ -1,37 +1,27 @@
-"""The facets a search is narrowed by: each one's values for every published article."""
+"""The facets a search is narrowed by: their names, labels and display order.
 
-from dataclasses import dataclass
+The engine counts values by id; what a reader sees of a value (its slug in a URL, its
+label, where it sorts among equal counts) comes from here.
+"""
 
-import numpy as np
+import threading
+from dataclasses import dataclass, field
+
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import CharField, Value
 
-from authors.models import (
-    Author,
-    Institution,
-    display_name_expression,
-    family_name_key,
-    years_cover,
-)
+from authors.models import Author, Institution, display_name_expression, family_name_key
 
-from ..models import (
-    Article,
-    ArticleType,
-    Region,
-    Series,
-    Theme,
-    Topic,
-)
+from .. import freshness
+from ..models import ArticleType, Region, Series, Theme, Topic
 
 
 @dataclass(frozen=True)
 class Facet:
     name: str
     label: str
+    label_source: tuple | None = field(compare=False)  # (model, label field or expression)
     numeric: bool = False
-
-    def pairs(self, source):
-        """(document positions, value ids): every published article's values, as arrays."""
-        raise NotImplementedError
 
     def all_labels(self):
         """(facet, value id, key, label) rows for every value this facet can take."""
@@ -47,7 +37,7 @@ class Facet:
         return label.lower()
 
     def label_rows(self, values):
-        """(facet, value, label) rows for selected values the index does not hold."""
+        """(facet, value, label) rows for selected values: only those readers may see."""
         model, label = self.label_source
         return (
             model.objects.public()
@@ -58,111 +48,71 @@ class Facet:
         )
 
 
-class ThemeFacet(Facet):
-    label_source = (Theme, "name")
-
-    def pairs(self, source):
-        """An article is in a theme once, however many of its topics roll up to it."""
-        docs, topics = source.topic_links
-        themes = source.themes_of(topics)
-        return _unique_pairs(docs[themes > 0], themes[themes > 0])
-
-
-class TopicFacet(Facet):
-    label_source = (Topic, "name")
-
-    def pairs(self, source):
-        return source.topic_links
-
-
 class AuthorFacet(Facet):
-    label_source = (Author, display_name_expression())
-
     def sort_key(self, label):
         return family_name_key(label)
-
-    def pairs(self, source):
-        return source.bylines
-
-
-class InstitutionFacet(Facet):
-    """Institutions the authors belonged to when the article came out."""
-
-    label_source = (Institution, "name")
-
-    def pairs(self, source):
-        """Bylines joined to affiliations held in the article's year, in numpy.
-
-        Vectorised, with the rule itself from `authors.models.years_cover()` (the twin
-        of `held_in()`, which `Article.objects.by_institution()` uses); the property test
-        in test_facets.py checks the counts agree. In SQL this join would read every
-        published article's row.
-        """
-        docs, authors = source.bylines
-        held = source.affiliations  # (author, institution, first year, last year), by author
-        first = np.searchsorted(held[0], authors, side="left")
-        last = np.searchsorted(held[0], authors, side="right")
-        per_byline = last - first
-        byline = np.repeat(np.arange(len(docs)), per_byline)
-        row = np.arange(per_byline.sum()) - np.repeat(
-            np.cumsum(per_byline) - per_byline, per_byline
-        )
-        row += first[byline]
-        year = source.years[docs[byline]]
-        kept = years_cover(held[2][row], held[3][row], year)
-        return _unique_pairs(docs[byline][kept], held[1][row][kept])
-
-
-class TypeFacet(Facet):
-    label_source = (ArticleType, "name")
-
-    def pairs(self, source):
-        return np.arange(source.size), source.types
-
-
-class SeriesFacet(Facet):
-    label_source = (Series, "name")
-
-    def pairs(self, source):
-        in_series = np.flatnonzero(source.series)
-        return in_series, source.series[in_series]
-
-
-class RegionFacet(Facet):
-    label_source = (Region, "name")
-
-    def pairs(self, source):
-        links = Article.regions.through.objects.using(source.using)
-        return source.link(links.values_list("article", "region"))
 
 
 class YearFacet(Facet):
     """Years in the site's time zone, as the listings' `published_at__year` sees them."""
 
-    def pairs(self, source):
-        return np.arange(source.size), source.years
-
     def all_labels(self):
-        return None  # a year is its own key and label
+        return None  # a year is its own id, key and label
 
     def label_rows(self, values):
         return None
 
 
 FACETS = [
-    ThemeFacet("theme", "Theme"),
-    TopicFacet("topic", "Topic"),
-    AuthorFacet("author", "Author"),
-    InstitutionFacet("institution", "Institution"),
-    TypeFacet("type", "Type"),
-    SeriesFacet("series", "Series"),
-    RegionFacet("region", "Region"),
-    YearFacet("year", "Year", numeric=True),
+    Facet("theme", "Theme", (Theme, "name")),
+    Facet("topic", "Topic", (Topic, "name")),
+    AuthorFacet("author", "Author", (Author, display_name_expression())),
+    Facet("institution", "Institution", (Institution, "name")),
+    Facet("type", "Type", (ArticleType, "name")),
+    Facet("series", "Series", (Series, "name")),
+    Facet("region", "Region", (Region, "name")),
+    YearFacet("year", "Year", None, numeric=True),
 ]
 FACETS_BY_NAME = {facet.name: facet for facet in FACETS}
 
 
-def _unique_pairs(docs, values):
-    """Each (document, value) pair once, as two arrays."""
-    keys = np.unique((docs.astype(np.int64) << 32) | values.astype(np.int64))
-    return keys >> 32, keys & 0xFFFFFFFF
+class FacetLabels:
+    """Every facet value's key and label by id, read once per content version per process.
+
+    The engine counts ids; a common word's counts name thousands of authors and topics,
+    which are labelled and ordered from here without a query per search.
+    """
+
+    _read = {}  # database alias -> FacetLabels
+    _lock = threading.Lock()
+
+    def __init__(self, version, rows):
+        self.version = version
+        self.by_id = {facet.name: {} for facet in FACETS}
+        self.ids = {facet.name: {} for facet in FACETS}
+        for name, pk, key, label in rows:
+            self.by_id[name][pk] = (key, str(label))
+            self.ids[name][key] = pk
+
+    @classmethod
+    def current(cls, using=DEFAULT_DB_ALIAS):
+        version = freshness.current(using).key
+        labels = cls._read.get(using)
+        if labels is None or labels.version != version:
+            with cls._lock:
+                queries = [f.all_labels().using(using) for f in FACETS if not f.numeric]
+                labels = cls(version, queries[0].union(*queries[1:], all=True))
+                cls._read[using] = labels
+        return labels
+
+    def id_of(self, facet, key):
+        """The value id a URL's key names, or None for a value this archive does not have."""
+        if facet.numeric:
+            return int(key)
+        return self.ids[facet.name].get(key)
+
+    def of(self, facet, value_id):
+        """(key, label) of a value id, or None for a value deleted since it was counted."""
+        if facet.numeric:
+            return str(value_id), str(value_id)
+        return self.by_id[facet.name].get(value_id)

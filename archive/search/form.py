@@ -35,6 +35,8 @@ class SearchForm(forms.Form):
         error_messages={"invalid_choice": "Sort by best match, newest first or oldest first."},
     )
     page = forms.CharField(required=False, widget=forms.HiddenInput)
+    # The words exactly as typed: no spelling correction when they find nothing.
+    exact = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)
@@ -142,4 +144,6 @@ def search_from_request(request, sort=None):
     if not form.is_valid():
         raise InvalidSearch(form)
     data = form.cleaned_data
-    return form, FacetedSearch(data["q"], data["filters"], sort or data["sort"])
+    return form, FacetedSearch(
+        data["q"], data["filters"], sort or data["sort"], exact=data["exact"]
+    )

@@ -1,296 +1,358 @@
-"""Faceted search: the filters readers combine, and an exact live count for each value.
+"""The search engine's index: what it holds, where it lives, and how it is kept current.
 
-Values within one facet combine with OR, facets with AND. Each facet's counts
-apply every other facet's selection but not its own, so a reader sees how many
-results a value would add.
+The database stays the source of truth. A tantivy index per database holds one
+document per article readers may find now or later: every article with published
+status, scheduled ones included with their time, so a query filters by time and a
+scheduled article appears by itself. Drafts, articles in review, withdrawn and
+retracted ones are never in it.
 
-Counting eight facets with SQL joins over a common word's matches is slow, so each
-process keeps a `FacetIndex` in memory: every published article's facet values
-as numpy arrays, in display order. A search asks the database only which
-articles match its words (and how well); selections, counts, ordering and
-pagination are a few vectorised passes over the arrays. The index is built from
-`published()` and rebuilt when the content version (freshness.py) says the archive
-changed or a scheduled article's time arrived, so it never counts what readers may not see.
+Writes are serialised across processes by an advisory lock (tantivy allows one
+writer per index); a change costs only the documents of the articles it touches.
+Readers check the index's `meta.json` on each search and reload when a commit
+changed it, so a removal is visible to every process as soon as it is committed.
+A full rebuild writes a new generation beside the current one and switches a
+symlink, so readers never see a half-built index.
 """
 
-import datetime
+import contextlib
+import fcntl
+import hashlib
+import html
+import os
+import re
+import shutil
 import threading
-from dataclasses import dataclass
-from itertools import chain
+import time
+from pathlib import Path
 
-import numpy as np
-from django.db import connections, transaction
-from django.db.models import FloatField, Func
-from django.db.models.functions import Coalesce
+import tantivy
+from django.conf import settings
+from django.db import connections
 from django.utils import timezone
-from django.utils.functional import cached_property
 
-from authors.models import OPEN_END, OPEN_START, Affiliation
+from authors.models import OPEN_END, OPEN_START, years_cover
 
-from .. import freshness
-from ..models import (
-    Article,
-    Authorship,
-    TaggedTopic,
-    Topic,
-)
-from .facets import FACETS
-
-AUTHOR = Authorship.Role.AUTHOR
-CHUNK = 20_000  # rows fetched at a time while building the index
+SCHEMA_VERSION = 1  # bump when the schema or analysis changes: a new directory, rebuilt
+ANALYZER = "archive_en"
+SPELLING_ANALYZER = "archive_words"
+TEXT_FIELDS = ("title", "head", "body")
+FACET_FIELDS = ("theme", "topic", "author", "institution", "type", "series", "region", "year")
+WRITER_HEAP = 64_000_000  # bytes tantivy buffers before it writes a segment
+BATCH = 2000  # articles read from the database at a time
+_TAG = re.compile(r"<[^>]+>")
 
 
-def _columns(rows, width, dtype=np.int64):
-    """A query's rows of numbers as `width` numpy columns.
+def text_analyzer():
+    """Words folded to lower-case ASCII and stemmed, as the old engines did ("porter")."""
+    return _analyzer(stem=True)
 
-    Converted a chunk at a time, so the rows never all exist as Python tuples,
-    which would raise the worker's peak memory on every build. A plain cursor
-    rather than `iterator()`, whose server-side cursor on PostgreSQL costs a round
-    trip per few hundred rows.
+
+def spelling_analyzer():
+    """Whole words, unstemmed: what a "did you mean" suggestion can show a reader.
+
+    Titles, decks, summaries, names and topics feed it, not bodies: the words a
+    reader looks for are there, and bodies would double the indexing work.
     """
-    sql, params = rows.query.sql_with_params()
-    with connections[rows.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        flat = np.fromiter(chain.from_iterable(_chunks(cursor)), dtype=dtype)
-    return [flat[i::width] for i in range(width)]
+    return _analyzer(stem=False)
 
 
-def _chunks(cursor):
-    while rows := cursor.fetchmany(CHUNK):
-        yield from rows
+def _analyzer(stem):
+    builder = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+    steps = [tantivy.Filter.remove_long(40), tantivy.Filter.lowercase()]
+    steps.append(tantivy.Filter.ascii_fold())
+    if stem:
+        steps.append(tantivy.Filter.stemmer("english"))
+    for step in steps:
+        builder = builder.filter(step)
+    return builder.build()
 
 
-class Epoch(Func):
-    """A datetime as seconds since 1970: a number, so no datetime object per row."""
-
-    output_field = FloatField()
-
-    def as_postgresql(self, compiler, connection):
-        return self.as_sql(compiler, connection, template="EXTRACT(EPOCH FROM %(expressions)s)")
-
-    def as_sqlite(self, compiler, connection):
-        template = "(julianday(%(expressions)s) - 2440587.5) * 86400.0"
-        return self.as_sql(compiler, connection, template=template)
-
-
-@dataclass
-class FacetColumn:
-    """One facet over the index: which documents carry which value."""
-
-    keys: list  # the value a URL names (a slug, or a year as text), by code
-    labels: list
-    docs: np.ndarray  # document positions, one per (document, value) pair, ascending...
-    codes: np.ndarray  # ...and the value's code
-    display_rank: np.ndarray  # by code: years newest first, others by label
-
-    @cached_property
-    def code_of(self):
-        return {key: code for code, key in enumerate(self.keys)}
-
-    @cached_property
-    def _by_value(self):
-        """The documents grouped by value, and where each value's group starts."""
-        order = np.argsort(self.codes, kind="stable")
-        starts = np.searchsorted(self.codes[order], np.arange(len(self.keys) + 1))
-        return self.docs[order], starts
-
-    def having(self, keys, size):
-        """A mask of the documents that carry any of these values."""
-        docs, starts = self._by_value
-        mask = np.zeros(size, dtype=bool)
-        for code in (self.code_of[key] for key in keys if key in self.code_of):
-            mask[docs[starts[code] : starts[code + 1]]] = True
-        return mask
-
-    def counts(self, mask):
-        """How many documents of the mask carry each value, by code."""
-        return np.bincount(self.codes[mask[self.docs]], minlength=len(self.keys))
+def build_schema():
+    builder = tantivy.SchemaBuilder()
+    builder.add_unsigned_field("id", indexed=True, fast=True)
+    builder.add_integer_field("time", indexed=True, fast=True)
+    for name in TEXT_FIELDS:
+        builder.add_text_field(name, tokenizer_name=ANALYZER)
+    builder.add_text_field("words", tokenizer_name=SPELLING_ANALYZER, index_option="basic")
+    for name in FACET_FIELDS:
+        builder.add_unsigned_field(name, indexed=True, fast=True)
+    return builder.build()
 
 
-class FacetIndex:
-    """Every published article's facet values, held in memory by each process.
+def plain_text(body_html):
+    """An article body's words without its markup (what is indexed and snippeted)."""
+    return html.unescape(_TAG.sub(" ", body_html or ""))
 
-    `ids` lists the published articles newest first: an article's position in it
-    is its place in the "newest" order, so sorting results is sorting positions.
-    """
 
-    _built = {}  # database alias -> FacetIndex
+# Where each database's index lives.
+def index_home(using="default"):
+    """This database's directory under SEARCH_INDEX_DIR (test databases get their own)."""
+    db = connections[using].settings_dict
+    key = hashlib.sha256(f"{db['ENGINE']}|{db.get('HOST')}|{db['NAME']}".encode()).hexdigest()
+    return Path(settings.SEARCH_INDEX_DIR) / f"v{SCHEMA_VERSION}-{key[:16]}"
+
+
+def _register(index):
+    index.register_tokenizer(ANALYZER, text_analyzer())
+    index.register_tokenizer(SPELLING_ANALYZER, spelling_analyzer())
+    return index
+
+
+@contextlib.contextmanager
+def exclusive(home):
+    """The one writer of an index, across every process of every server on this disk."""
+    home.mkdir(parents=True, exist_ok=True)
+    with open(home / "writer.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def current_generation(home):
+    link = home / "current"
+    return link.resolve() if link.is_symlink() else None
+
+
+# Reading: one open index per process and database, reloaded after each commit.
+class Reader:
+    _open = {}  # home -> (generation path, Index, meta.json bytes)
     _lock = threading.Lock()
 
-    def __init__(self, ids, columns, version, built_at, valid_until):
-        self.ids = ids
-        self.columns = columns
-        self.version = version
-        self.built_at = built_at
-        self.valid_until = valid_until
-
-    @property
-    def size(self):
-        return len(self.ids)
+    @classmethod
+    def searcher(cls, using="default", build_missing=True):
+        """A searcher over the latest commit; builds the index first if there is none."""
+        home = index_home(using)
+        generation = current_generation(home)
+        if generation is None:
+            if not build_missing:
+                return None
+            rebuild(using, if_missing=True)  # several workers' first searches build it once
+            generation = current_generation(home)
+        with cls._lock:
+            opened = cls._open.get(home)
+            meta = (generation / "meta.json").read_bytes()
+            if opened is None or opened[0] != generation:
+                index = _register(tantivy.Index.open(str(generation)))
+                index.config_reader(reload_policy="manual")
+                cls._open[home] = (generation, index, meta)
+            elif opened[2] != meta:
+                opened[1].reload()
+                cls._open[home] = (generation, opened[1], meta)
+            return cls._open[home][1].searcher()
 
     @classmethod
-    def current(cls, using="default"):
-        """This process's index, rebuilt first if anything changed since it was built."""
-        version = freshness.current(using)
-        index = cls._built.get(using)
-        if index is None or not index.is_valid(version):
-            with cls._lock:
-                index = cls._built.get(using)
-                if index is None or not index.is_valid(version):
-                    index = cls.build(version, using)
-                    cls._built[using] = index
-        return index
+    def schema(cls, using="default"):
+        cls.searcher(using)
+        return cls._open[index_home(using)][1].schema
 
-    def is_valid(self, version):
-        """Same content, and no scheduled article's time has come (or the clock gone back)."""
-        now = timezone.now()
-        return (
-            version.token is not None
-            and version.key == self.version
-            and self.built_at <= now < self.valid_until
+    @classmethod
+    def forget(cls):
+        with cls._lock:
+            cls._open.clear()
+
+
+# What a document holds, read from the database.
+def documents(using="default", ids=None):
+    """Field values of every published or scheduled article (or of these ones), in batches."""
+    from ..models import Article
+
+    articles = Article.objects.using(using).filter(status=Article.Status.PUBLISHED)
+    if ids is not None:
+        articles = articles.filter(pk__in=list(ids))
+    pks = list(articles.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(pks), BATCH):
+        yield from _batch(using, pks[start : start + BATCH])
+
+
+def _batch(using, pks):
+    from ..models import Article
+
+    zone = timezone.get_current_timezone()
+    related = _Related(using, pks)
+    rows = Article.objects.using(using).filter(pk__in=pks).order_by("pk")
+    rows = rows.values_list(
+        "pk", "title", "deck", "summary", "body_html", "published_at", "article_type", "series"
+    )
+    for pk, title, deck, summary, body, published, kind, series in rows:
+        year = timezone.localtime(published, zone).year
+        tagged = [tag for tag in related.tags.get(pk, []) if tag in related.topics]
+        topics = [related.topics[tag] for tag in tagged]
+        head = [deck, summary, *related.people.get(pk, []), *(text for text, _ in topics)]
+        authors = related.writers.get(pk, [])
+        body = plain_text(body)
+        yield {
+            "id": pk,
+            "time": int(published.timestamp()),
+            "title": title,
+            "head": " ".join(head),
+            "body": body,
+            "words": " ".join([title, *head]),
+            "theme": sorted({theme for _, theme in topics if theme}),
+            "topic": tagged,
+            "author": authors,
+            "institution": _institutions(authors, related.held, year),
+            "type": [kind],
+            "series": [series] if series else [],
+            "region": related.regions.get(pk, []),
+            "year": [year],
+        }
+
+
+class _Related:
+    """What a batch of articles' documents need besides their own row: a query each."""
+
+    def __init__(self, using, pks):
+        from authors.models import Affiliation, Author
+
+        from ..models import Article, Authorship, TaggedTopic, Topic
+
+        bylines = Authorship.objects.using(using).filter(article__in=pks)
+        bylines = list(bylines.order_by("position", "pk").values_list("article", "author", "role"))
+        author_ids = {author for _, author, _ in bylines}
+        names = {
+            pk: f"{honorific} {name}" if honorific else name
+            for pk, honorific, name in Author.objects.using(using)
+            .filter(pk__in=author_ids)
+            .values_list("pk", "honorific", "name")
+        }
+        self.people, self.writers = {}, {}
+        for article, author, role in bylines:
+            self.people.setdefault(article, []).append(names[author])
+            if role == Authorship.Role.AUTHOR:
+                self.writers.setdefault(article, []).append(author)
+        self.held = _group(
+            Affiliation.objects.using(using)
+            .filter(author__in=author_ids)
+            .values_list("author", "institution", "start_year", "end_year")
+        )
+        self.tags = _group(
+            TaggedTopic.objects.using(using)
+            .filter(content_object__in=pks)
+            .values_list("content_object", "tag")
+        )
+        self.topics = {
+            pk: (f"{name} {description}", theme)
+            for pk, name, description, theme in Topic.objects.using(using)
+            .filter(pk__in={t for values in self.tags.values() for t in values})
+            .values_list("pk", "name", "description", "theme")
+        }
+        self.regions = _group(
+            Article.regions.through.objects.using(using)
+            .filter(article__in=pks)
+            .values_list("article", "region")
         )
 
-    @classmethod
-    def build(cls, version, using="default"):
-        """Read the archive's facets: a fixed number of queries, whatever its size.
 
-        The version is read before the data, so a change committed while building
-        only makes the next request build again, never a stale index look fresh;
-        and on PostgreSQL the data is read in one snapshot. (SQLite's transactions
-        here take the write lock, which would stall editors for the build.)
-        """
-        connection = connections[using]
-        if connection.vendor != "postgresql" or connection.in_atomic_block:
-            return cls._build(version, using)
-        with transaction.atomic(using=using):
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            return cls._build(version, using)
+def _group(pairs):
+    grouped = {}
+    for key, *values in pairs:
+        grouped.setdefault(key, []).append(values[0] if len(values) == 1 else values)
+    return grouped
 
-    @classmethod
-    def _build(cls, version, using):
-        built_at = timezone.now()
-        articles = Article.objects.using(using)
-        published = articles.published()
-        docs = published.order_by("-published_at", "-pk").values_list(
-            "pk", Epoch("published_at"), "article_type", Coalesce("series", 0)
-        )
-        ids, times, types, series = _columns(docs, width=4, dtype=np.float64)
-        index = cls(ids.astype(np.int64), {}, version.key, built_at, version.valid_until)
-        source = _IndexSource(index, using, times, types, series)
-        label_queries = [facet.all_labels().using(using) for facet in FACETS if not facet.numeric]
-        labels = {facet.name: {} for facet in FACETS}
-        for name, pk, key, label in label_queries[0].union(*label_queries[1:], all=True):
-            labels[name][pk] = (key, label)
-        for facet in FACETS:
-            positions, value_ids = facet.pairs(source)
-            values, codes = np.unique(value_ids, return_inverse=True)
-            index.columns[facet.name] = cls._column(
-                facet, labels[facet.name], values, positions, codes
+
+def _institutions(authors, held, year):
+    """Where the authors were when the article came out (the rule of `held_in()`)."""
+    return sorted(
+        {
+            institution
+            for author in authors
+            for institution, start, end in held.get(author, [])
+            if years_cover(
+                OPEN_START if start is None else start, OPEN_END if end is None else end, year
             )
-        return index
+        }
+    )
 
-    @cached_property
-    def _by_id(self):
-        return np.argsort(self.ids)
 
-    def locate(self, article_ids):
-        """Positions of the articles the index holds, and a mask of which ones those are.
+# Writing.
+def update(article_ids, using="default"):
+    """Re-read these articles: each is replaced, added or dropped, in one commit.
 
-        An article published since the build is simply not there: it waits for the
-        next build, which the version change that published it triggers.
-        """
-        if not self.size:
-            return np.empty(0, dtype=np.int64), np.zeros(len(article_ids), dtype=bool)
-        slots = np.searchsorted(self.ids, article_ids, sorter=self._by_id)
-        positions = self._by_id[slots.clip(0, self.size - 1)]
-        present = self.ids[positions] == article_ids
-        return positions[present], present
+    Does nothing while the database has no index yet: its first build reads
+    everything, and waits for (or is waited for by) this writer.
+    """
+    article_ids = sorted({int(pk) for pk in article_ids if pk is not None})
+    home = index_home(using)
+    if not article_ids or current_generation(home) is None:
+        return 0
+    with exclusive(home):
+        generation = current_generation(home)
+        if generation is None:
+            return 0
+        return write(generation, removed=article_ids, added=documents(using, article_ids))
 
-    @staticmethod
-    def _column(facet, labels, values, docs, codes):
-        if facet.numeric:
-            keys = [str(value) for value in values]
-            named = list(keys)
-            display_rank = np.argsort(np.argsort(-values))
-        else:
-            keys = [labels[value][0] for value in values]
-            named = [labels[value][1] for value in values]
-            by_label = sorted(range(len(named)), key=lambda code: facet.sort_key(named[code]))
-            display_rank = np.empty(len(named), dtype=np.int64)
-            display_rank[by_label] = np.arange(len(named))
-        by_doc = np.argsort(docs, kind="stable")  # counting then reads the masks in order
-        return FacetColumn(
-            keys,
-            named,
-            docs[by_doc].astype(np.int32),
-            codes[by_doc].astype(np.int32),
-            display_rank,
+
+def remove(article_ids, using="default"):
+    """Take these articles out of the index now, whatever transaction is under way.
+
+    For what readers must stop seeing: removing early never shows anything hidden,
+    and the re-read on commit puts back whatever the database still publishes.
+    """
+    article_ids = sorted({int(pk) for pk in article_ids if pk is not None})
+    home = index_home(using)
+    if not article_ids or current_generation(home) is None:
+        return
+    with exclusive(home):
+        if (generation := current_generation(home)) is not None:
+            write(generation, removed=article_ids)
+
+
+def write(generation, removed=(), added=()):
+    """Delete then add documents in one commit; the caller holds the writer lock."""
+    index = _register(tantivy.Index.open(str(generation)))
+    writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
+    removed = [int(pk) for pk in removed]
+    if removed:
+        writer.delete_documents_by_query(tantivy.Query.term_set_query(index.schema, "id", removed))
+    count = 0
+    for values in added:
+        writer.add_document(tantivy.Document.from_dict(values, index.schema))
+        count += 1
+    writer.commit()
+    writer.wait_merging_threads()
+    return count
+
+
+def rebuild(using="default", progress=None, threads=None, if_missing=False):
+    """A new generation from `published()` and the scheduled articles, then switched to.
+
+    The lock is held throughout, so an editor's change committed meanwhile waits and
+    is applied to the new generation, not lost with the old one.
+    """
+    from ..models import Article
+
+    home = index_home(using)
+    with exclusive(home):
+        if if_missing and current_generation(home) is not None:
+            return None
+        generation = home / f"gen-{time.time_ns()}"
+        generation.mkdir(parents=True)
+        index = _register(tantivy.Index(build_schema(), path=str(generation)))
+        writer = index.writer(
+            heap_size=max(WRITER_HEAP, 128_000_000), num_threads=threads or min(os.cpu_count(), 4)
         )
+        total = Article.objects.using(using).filter(status=Article.Status.PUBLISHED).count()
+        count = 0
+        for values in documents(using):
+            writer.add_document(tantivy.Document.from_dict(values, index.schema))
+            count += 1
+            if progress and count % 500 == 0:
+                progress(count, total)
+        writer.commit()
+        writer.wait_merging_threads()
+        if progress:
+            progress(count, total)
+        _switch(home, generation)
+    return count
 
 
-class _IndexSource:
-    """What the facets are read from while an index is built; each query runs once."""
-
-    def __init__(self, index, using, timestamps, types, series):
-        self.index, self.using, self.size = index, using, len(timestamps)
-        self.timestamps = timestamps
-        self.types = types.astype(np.int64)
-        self.series = series.astype(np.int64)
-
-    def link(self, rows):
-        """(positions, value ids) from (article id, value id) rows.
-
-        Rows of unpublished articles are dropped here, as the index does not hold
-        them: cheaper than a join to the articles in each query.
-        """
-        article_ids, value_ids = _columns(rows, width=2)
-        positions, present = self.index.locate(article_ids)
-        return positions, value_ids[present]
-
-    @cached_property
-    def years(self):
-        """Each document's year in the current time zone, from the instants years begin."""
-        if not self.size:
-            return np.empty(0, dtype=np.int64)
-        zone = timezone.get_current_timezone()
-        span = [
-            datetime.datetime.fromtimestamp(t, datetime.UTC).year for t in self.timestamps[[-1, 0]]
-        ]
-        years = np.arange(max(span[0] - 1, 1), span[1] + 2)
-        starts = [datetime.datetime(year, 1, 1, tzinfo=zone).timestamp() for year in years]
-        return years[np.searchsorted(starts, self.timestamps, side="right") - 1]
-
-    @cached_property
-    def topic_links(self):
-        return self.link(TaggedTopic.objects.using(self.using).values_list("content_object", "tag"))
-
-    @cached_property
-    def _topic_themes(self):
-        topics = Topic.objects.using(self.using).order_by("pk")
-        return _columns(topics.values_list("pk", Coalesce("theme", 0)), width=2)
-
-    def themes_of(self, topic_ids):
-        """Each topic's theme id (0 for none, or for a topic deleted since its links were read)."""
-        topics, themes = self._topic_themes
-        if not len(topics):
-            return np.zeros(len(topic_ids), dtype=np.int64)
-        slots = np.searchsorted(topics, topic_ids).clip(0, len(topics) - 1)
-        return np.where(topics[slots] == topic_ids, themes[slots], 0)
-
-    @cached_property
-    def bylines(self):
-        authorships = Authorship.objects.using(self.using).filter(role=AUTHOR)
-        return self.link(authorships.values_list("article", "author"))
-
-    @cached_property
-    def affiliations(self):
-        """(author, institution, first year, last year) arrays, sorted by author; open
-        ends as `years_cover()` takes them."""
-        first, last = Coalesce("start_year", OPEN_START), Coalesce("end_year", OPEN_END)
-        rows = (
-            Affiliation.objects.using(self.using)
-            .order_by("author", "pk")
-            .values_list("author", "institution", first, last)
-        )
-        return _columns(rows, width=4)
+def _switch(home, generation):
+    """Point `current` at the new generation atomically, then drop the old ones."""
+    link = home / f"current-{generation.name}"
+    link.symlink_to(generation.name)
+    os.replace(link, home / "current")
+    for old in home.glob("gen-*"):
+        if old != generation:
+            shutil.rmtree(old, ignore_errors=True)

@@ -3,15 +3,14 @@
 import re
 from dataclasses import dataclass, field
 
-# Highlighting: engines mark matches with private-use characters that cannot occur
+# Highlighting: the engine marks matches with private-use characters that cannot occur
 # in articles; the text is escaped first, then the markers become <mark> tags.
 HIGHLIGHT_START = "\ue000"
 HIGHLIGHT_STOP = "\ue001"
 
 MAX_QUERY_LENGTH = 512
 # Terms (words, phrases, exclusions) a query may hold; later ones are dropped with a note.
-# Every engine has a limit on how deeply a query nests (SQLite's FTS5 overflowed its parser
-# stack at 98 exclusions), and no reader's search needs more.
+# Query parsers limit how deeply a query nests, and no reader's search needs more terms.
 MAX_QUERY_TERMS = 32
 
 # Control characters (C0, DEL, C1) and the highlight markers: none belongs in a query.
@@ -66,7 +65,7 @@ def parse_web_search(text):
     """Parse `"exact phrase" word or other -excluded` as websearch_to_tsquery does.
 
     A query with nothing positive to find (only exclusions, only punctuation)
-    parses as empty, and both engines then find nothing.
+    parses as empty, and the engine then finds nothing.
     """
     groups, positives, negatives = [], [], []
     for match in _TOKEN.finditer(text):
@@ -82,18 +81,3 @@ def parse_web_search(text):
             (negatives if negated else positives).append(words)
     groups.append((positives, negatives))
     return ParsedQuery([group for group in groups if group[0]])
-
-
-def to_fts5(parsed):
-    """Translate a parsed query to an FTS5 MATCH expression with explicit grouping."""
-
-    def quote(words):
-        return '"' + " ".join(words) + '"'
-
-    clauses = []
-    for positives, negatives in parsed.groups:
-        clause = " AND ".join(quote(words) for words in positives)
-        for words in negatives:
-            clause = f"({clause}) NOT {quote(words)}"
-        clauses.append(f"({clause})")
-    return " OR ".join(clauses)

@@ -61,6 +61,14 @@ def without_text(context):
 
 
 @register.simple_tag(takes_context=True)
+def exact_search(context):
+    """The current search with the words as typed, never corrected."""
+    query = _query(context)
+    query["exact"] = "1"
+    return "?" + query.urlencode()
+
+
+@register.simple_tag(takes_context=True)
 def page_url(context, number):
     query = _query(context)
     query["page"] = number

@@ -13,10 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
-from archive import search_engine, search_index
 from archive.models import Article, TaggedTopic, VocabularyAlias
-from archive.search_index import Reader
-from archive.search_upkeep import flush
+from archive.search import engine as search_engine
+from archive.search import index as search_index
+from archive.search.index import Reader
+from archive.search.upkeep import flush
 from archive.tests.factories import ArticleFactory, TopicFactory
 from archive.tests.test_facets import (  # noqa: F401 - the corpus fixture
     PHRASE,
@@ -30,15 +31,6 @@ from authors.tests.factories import AuthorFactory
 pytestmark = pytest.mark.django_db
 
 SLUG_MODELS = {}
-
-
-@pytest.fixture(autouse=True)
-def index_dir(tmp_path, settings):
-    """Each test its own index, built on first use; no process keeps another test's open."""
-    settings.SEARCH_INDEX_DIR = tmp_path / "search-index"
-    Reader.forget()
-    yield settings.SEARCH_INDEX_DIR
-    Reader.forget()
 
 
 @pytest.fixture
@@ -318,7 +310,7 @@ WRITER = textwrap.dedent(
     import django
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     django.setup()
-    from archive.search_index import current_generation, exclusive, write
+    from archive.search.index import current_generation, exclusive, write
 
     home, first = Path(sys.argv[1]), int(sys.argv[2])
     for pk in range(first, first + 40):

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils.html import strip_tags
 
+from archive.models import VocabularyAlias
 from archive.tests.factories import (
     ArticleFactory,
     ArticleTypeFactory,
@@ -230,8 +231,51 @@ def test_search_runs_a_fixed_number_of_queries(client, django_assert_max_num_que
         "year": "1999",
         "sort": "relevance",
     }
-    client.get(url)  # the first search in a process builds its facet index (test_facets.py)
+    client.get(url)  # the first search builds the index and reads the facets' labels
     with django_assert_max_num_queries(6):
         assert client.get(url, params).status_code == 200
     with django_assert_max_num_queries(5):
         assert client.get(url, {"q": "maritime", "page": "2"}).status_code == 200
+
+
+def test_a_misspelt_search_shows_the_corrected_results_and_links_to_the_words_as_typed(client):
+    ArticleFactory(title="Maritime security in the Gulf", slug="gulf")
+
+    page = client.get(SEARCH, {"q": "maritme"}).content.decode()
+    assert "Showing results for <strong>maritime</strong>" in page
+    assert "1 result for “maritime”" in page
+    link = unescape(re.search(r'<a href="([^"]+)">Search for “maritme” exactly</a>', page)[1])
+    assert dict(parse_qsl(link.lstrip("?"))) == {"q": "maritme", "exact": "1"}
+
+    exact = client.get(SEARCH + link).content.decode()
+    assert "Showing results for" not in exact
+    assert "Nothing matches this search." in exact
+    assert client.get(API, {"q": "maritme"}).json()["corrected"] == "maritime"
+    assert client.get(API, {"q": "maritme", "exact": "1"}).json()["count"] == 0
+
+
+def test_a_search_that_finds_something_is_never_corrected(client):
+    ArticleFactory(title="Maritme, a village", slug="village")
+    ArticleFactory(title="Maritime security", slug="security")
+
+    page = client.get(SEARCH, {"q": "maritme"}).content.decode()
+    assert "Showing results for" not in page
+    assert "1 result for “maritme”" in page
+
+
+def test_the_editors_aliases_find_what_they_name_and_the_reverse(client):
+    topic = TopicFactory(name="Maritime domain awareness")
+    VocabularyAlias.objects.create(text="MDA", topic=topic)
+    plain = {"deck": "", "summary": ""}
+    ArticleFactory(title="Sensors at sea", slug="sensors", body="MDA needs satellites.", **plain)
+    ArticleFactory(
+        title="Seeing the sea", slug="seeing", body="Maritime domain awareness.", **plain
+    )
+
+    def found(text):
+        response = client.get(API, {"q": text})
+        return sorted(result["slug"] for result in response.json()["results"])
+
+    assert found("MDA") == ["seeing", "sensors"]
+    assert found("maritime domain awareness") == ["seeing", "sensors"]
+    assert found('"maritime domain awareness" -satellites') == ["seeing"]

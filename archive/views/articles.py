@@ -1,7 +1,6 @@
 """Article pages: the home page, an article (or its preview, notice or redirect), its
 citation downloads, robots.txt and the favicon."""
 
-import numpy as np
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
@@ -24,7 +23,7 @@ from ..models import (
 from ..outputs.citations import EXPORTS, csl_record, formatted_citations
 from ..outputs.metadata import article_jsonld, scholar_tags
 from ..publishing import can_preview
-from ..search.index import FacetIndex
+from ..search import engine
 
 HOME_PAGE_SIZE = 11
 HOME_ALSO = 5  # the lead story and four beside it; the rest below
@@ -67,18 +66,18 @@ def home(request):
 
 
 def _theme_sections(themes):
-    """(theme, its newest articles) for themes with any, from the facet index.
+    """(theme, its newest articles) for themes with any, from the search engine.
 
-    The index holds published articles newest first, so each theme's newest are
-    its first positions; one query then fetches every section's cards.
+    The engine answers each theme's newest from its time column without reading the
+    articles; one query then fetches every section's cards.
     """
-    index = FacetIndex.current()
-    column = index.columns["theme"]
     picks = []
     for theme in themes:
-        positions = np.flatnonzero(column.having([theme.slug], index.size))[:HOME_THEME_ARTICLES]
-        if len(positions):
-            picks.append((theme, [int(pk) for pk in index.ids[positions]]))
+        found = engine.search(
+            "", {"theme": [theme.pk]}, "newest", limit=HOME_THEME_ARTICLES, counts=False
+        )
+        if found.ids:
+            picks.append((theme, found.ids))
     wanted = {pk for _, ids in picks for pk in ids}
     cards = Article.objects.published().for_cards().in_bulk(wanted) if wanted else {}
     return [(theme, [cards[pk] for pk in ids if pk in cards]) for theme, ids in picks]

@@ -12,7 +12,6 @@ from ..models import (
     Article,
 )
 from ..outputs.citations import EXPORT_LIMIT, csl_record
-from ..search.engine import add_snippets
 from ..search.form import InvalidSearch, search_from_request
 from .articles import citation_download
 from .listings import PAGE_SIZE, page_or_404
@@ -37,7 +36,7 @@ def _run_search(request, facet_limit):
         page = page_or_404(paginator, data["page"])
     except Http404 as missing:
         return {"form": form, "search": search, "error": str(missing)}, 404
-    add_snippets(page.object_list, search.text)
+    search.add_snippets(page.object_list)
     selected = search.selected(facets)
     notes = list(form.notes) + [
         f"No {facet.label.lower()} “{value}” is known here; remove that filter to see results."
@@ -45,9 +44,8 @@ def _run_search(request, facet_limit):
         if label is None
     ]
     notes += [
-        f"Nothing in the archive was published in {value}; remove that filter to see results."
-        for facet, value, label in selected
-        if facet.numeric and value not in search.index.columns[facet.name].code_of
+        f"Nothing in the archive was published in {year}; remove that filter to see results."
+        for year in search.years_without_articles()
     ]
     return {
         "form": form,
@@ -123,6 +121,7 @@ def api_search(request):
                 for counts in context["facets"]
             },
             "notes": context["notes"],
+            "corrected": context["search"].corrected,
         },
         json_dumps_params={"ensure_ascii": False},
     )

@@ -1,4 +1,3 @@
-import numpy as np
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
@@ -97,9 +96,9 @@ def test_held_in_year_agrees_between_database_and_python(start, end, held_in_202
     in_database = Affiliation.objects.filter(held_in(2020), pk=affiliation.pk).exists()
     assert in_database is held_in_2020
     assert affiliation.was_held_in(2020) is held_in_2020
-    first = np.array([OPEN_START if start is None else start])
-    last = np.array([OPEN_END if end is None else end])
-    assert bool(years_cover(first, last, np.array([2020]))[0]) is held_in_2020
+    first = OPEN_START if start is None else start
+    last = OPEN_END if end is None else end
+    assert years_cover(first, last, 2020) is held_in_2020
 
 
 def test_current_and_past_affiliations_are_told_apart():

@@ -3,7 +3,7 @@
 Used by `manage.py generate_corpus` for benchmarks. Everything is drawn from one
 `random.Random(seed)`, so a seed (and a `today`) gives the same archive every time.
 Articles are written with `bulk_create` (no signals, no `save()`), so body HTML and
-reading time are computed here and the search index is built explicitly.
+reading time are computed here and the search engine's index is built at the end.
 """
 
 import datetime as dt
@@ -78,7 +78,6 @@ class CorpusGenerator:
         stream=None,
         progress=True,
         workers=False,
-        index_workers=0,
     ):
         self.sizes = {"articles": articles, "authors": authors, "topics": topics}
         self.rng = Random(seed)
@@ -86,7 +85,7 @@ class CorpusGenerator:
         self.batch_size, self.using = batch_size, using
         self.stream = stream or sys.stderr
         self.progress = progress
-        self.workers, self.index_workers = workers, index_workers if workers else 0
+        self.workers = workers
         self.timings = {}
 
     def run(self):
@@ -96,6 +95,7 @@ class CorpusGenerator:
         self._timed("paragraphs", self.make_pool)
         self._timed("articles", self.make_articles)
         self._timed("analyze", self.analyze)
+        self._timed("index", self.make_index)
         freshness.renew(self.using)  # bulk inserts send no signals
         return self.timings
 
@@ -126,20 +126,19 @@ class CorpusGenerator:
         self.pool = paragraph_pool(self.rng, self.taxonomy, self.sizes["articles"])
 
     def make_articles(self):
-        """Write the articles in batches, one transaction each; index them as they commit."""
+        """Write the articles in batches, one transaction each."""
         drafter = ArticleDrafter(self.rng, self.taxonomy, self.authors, self.pool, self.today)
         total = self.sizes["articles"]
         progress = Progress(self.stream, "articles", total, self.progress)
-        writer = ArticleWriter(drafter, self.using, self.batch_size, progress)
-        if not self.workers:
-            writer.write_serially(total)
-            self._timed("index", writer.build_index)
-            return
-        indexed, waited = writer.write_in_parallel(total, self.index_workers)
-        started = time.perf_counter()
-        if not indexed:
-            writer.build_index()
-        self.timings["index (after the last batch)"] = waited + time.perf_counter() - started
+        self.writer = ArticleWriter(drafter, self.using, self.batch_size, progress)
+        if self.workers:
+            self.writer.write_in_parallel(total)
+        else:
+            self.writer.write_serially(total)
+
+    def make_index(self):
+        """The search engine's index, read from the database as `rebuild_search_index` does."""
+        self.writer.build_index(self.stream, self.progress)
 
     def analyze(self):
         """Planner statistics, as a settled archive has them: without, plans assume empty tables."""

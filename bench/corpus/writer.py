@@ -1,9 +1,8 @@
-"""Writing drafted articles in batches, one transaction each, and indexing them.
+"""Writing drafted articles in batches, one transaction each.
 
 With workers, a forked process drafts the batches (the same `rng` stream, so the same
-data) while this one writes them, and indexer processes run the engine's
-`index_articles` on each committed batch: the work spreads over the cores instead of
-one long `rebuild_index` at the end.
+data) while this one writes them. The search index is built once at the end: the
+engine has one writer, and a whole build costs seconds.
 """
 
 import itertools
@@ -14,7 +13,7 @@ from queue import Empty
 from django.db import connections, transaction
 
 from archive.models import Article, Authorship, TaggedTopic
-from archive.search.engine import index_articles, rebuild_index
+from archive.search import index
 
 
 class Progress:
@@ -58,48 +57,28 @@ class ArticleWriter:
         return [min(self.batch_size, total - start) for start in range(0, total, self.batch_size)]
 
     def write_serially(self, total):
-        """Draft and write every batch in this process, then rebuild the index once."""
+        """Draft and write every batch in this process."""
         serial = itertools.count(1)
         for size in self.batch_sizes(total):
             self.write([self.drafter.draft(next(serial)) for _ in range(size)])
             self.progress.update(size)
         self.progress.close()
 
-    def write_in_parallel(self, total, index_workers):
-        """Write batches a forked producer drafts while indexers index the committed ones.
-
-        Returns whether the index is built (not without indexers) and the seconds spent
-        waiting for the workers after the last batch.
-        """
+    def write_in_parallel(self, total):
+        """Write batches a forked producer drafts meanwhile."""
         sizes = self.batch_sizes(total)
         context = multiprocessing.get_context("fork")
         connections.close_all()
-        batches, to_index = context.Queue(maxsize=3), context.Queue()
+        batches = context.Queue(maxsize=3)
         producer = context.Process(target=self._produce, args=(batches, sizes), daemon=True)
-        indexers = [
-            context.Process(target=_index_worker, args=(to_index, self.using), daemon=True)
-            for _ in range(index_workers)
-        ]
-        for process in [producer, *indexers]:
-            process.start()
-        try:
-            for size in sizes:
-                ids = self.write(_get(batches, producer))
-                if indexers:
-                    to_index.put(ids)
-                self.progress.update(size)
-            self.progress.close()
-        finally:
-            for _ in indexers:
-                to_index.put(None)
-        started = time.perf_counter()
-        if indexers:
-            self.progress.say("index      waiting for the indexers to finish...")
-        for process in [producer, *indexers]:
-            process.join()
-            if process.exitcode:
-                raise RuntimeError(f"A corpus worker failed (exit code {process.exitcode}).")
-        return bool(indexers), time.perf_counter() - started
+        producer.start()
+        for size in sizes:
+            self.write(_get(batches, producer))
+            self.progress.update(size)
+        self.progress.close()
+        producer.join()
+        if producer.exitcode:
+            raise RuntimeError(f"The corpus producer failed (exit code {producer.exitcode}).")
 
     def _produce(self, batches, sizes):
         serial = itertools.count(1)
@@ -129,10 +108,16 @@ class ArticleWriter:
                 self._create(places)
         return [article.pk for article in articles]
 
-    def build_index(self):
-        self.progress.say("index      rebuilding the whole search index once...")
-        with transaction.atomic(using=self.using):
-            rebuild_index(using=self.using)
+    def build_index(self, stream, enabled=True):
+        """The search engine's index from the database, reading included, with its bar."""
+        bar = Progress(stream, "index", 1, enabled)
+
+        def progress(done, total):
+            bar.total = max(total, 1)
+            bar.update(done - bar.done)
+
+        index.rebuild(using=self.using, progress=progress)
+        bar.close()
 
 
 def _get(queue, producer):
@@ -143,12 +128,3 @@ def _get(queue, producer):
         except Empty:
             if not producer.is_alive():
                 raise RuntimeError("The corpus producer process died.") from None
-
-
-def _index_worker(queue, using):
-    """Index committed batches until told to stop (runs in a forked process)."""
-    try:
-        for ids in iter(queue.get, None):
-            index_articles(ids, using=using)
-    finally:
-        connections.close_all()

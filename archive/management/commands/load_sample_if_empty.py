@@ -11,6 +11,7 @@ from django.core.serializers.base import DeserializationError
 from django.db import IntegrityError, transaction
 
 from archive.models import Article, Region, Series, Theme, Topic, VocabularyAlias
+from archive.search import index
 from authors.models import Author, Institution
 
 VOCABULARY_MODELS = [Theme, Topic, Region, VocabularyAlias]
@@ -36,19 +37,20 @@ class Command(BaseCommand):
         self.load("vocabulary", VOCABULARY_MODELS)
         if no_sample:
             self.stdout.write("Sample articles not loaded (--no-sample).")
-        else:
-            self.load("sample", SAMPLE_MODELS)
+        elif self.load("sample", SAMPLE_MODELS):
+            index.rebuild()  # exactly the new archive's articles, whatever an old index held
 
     def load(self, fixture, guarded_models):
         found = first_nonempty(guarded_models)
         if found is not None:
             plural = found._meta.verbose_name_plural
             self.stdout.write(f"Not loading the {fixture}: the archive already has {plural}.")
-            return
+            return False
         try:
             with transaction.atomic():
                 call_command("loaddata", fixture, verbosity=0)
         except (DeserializationError, IntegrityError) as error:
             self.stderr.write(f"Could not load the {fixture}, so nothing of it was: {error}")
-            return
+            return False
         self.stdout.write(f"Loaded the {fixture} (fixtures/{fixture}.json).")
+        return True

@@ -1,17 +1,16 @@
 import time
 
 from django.core.management.base import BaseCommand
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS
 
-from archive import freshness, search_index
-from archive.models import Article
-from archive.search.engine import rebuild_index
+from archive import freshness
+from archive.search import index
 
 
 class Command(BaseCommand):
     help = (
-        "Rebuild the search indexes from scratch: the search engine's (in SEARCH_INDEX_DIR) "
-        "and the database's (PostgreSQL tsvector or SQLite FTS5)."
+        "Rebuild the search engine's index (in SEARCH_INDEX_DIR) from the database: "
+        "after a restore, or changes made around the models (raw SQL, QuerySet.update())."
     )
 
     def add_arguments(self, parser):
@@ -22,20 +21,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, database, threads, **options):
         started = time.perf_counter()
-        with transaction.atomic(using=database):
-            rebuild_index(using=database)
-            freshness.renew(using=database)  # whatever needed a rebuild went round signals
-        count = Article.objects.using(database).count()
-        vendor = connections[database].vendor
+        documents = index.rebuild(using=database, progress=self.progress, threads=threads)
+        freshness.renew(using=database)  # pages cached before the rebuild may count otherwise
         elapsed = time.perf_counter() - started
-        self.stdout.write(f"Indexed {count} article(s) on {vendor} in {elapsed:.1f} s.")
-        started = time.perf_counter()
-        documents = search_index.rebuild(using=database, progress=self.progress, threads=threads)
-        elapsed = time.perf_counter() - started
-        home = search_index.index_home(database)
         self.stdout.write(
             f"Search engine: {documents} published or scheduled article(s) in {elapsed:.1f} s"
-            f" ({home})."
+            f" ({index.index_home(database)})."
         )
 
     def progress(self, done, total):

@@ -37,15 +37,8 @@ class Command(BaseCommand):
             "--no-parallel",
             dest="parallel",
             action="store_false",
-            help="Generate in this process and rebuild the index once at the end (slower). "
+            help="Draft the articles in this process too (slower). "
             "Always the case inside a transaction or on an in-memory database (tests).",
-        )
-        parser.add_argument(
-            "--index-workers",
-            type=int,
-            default=None,
-            help="Processes indexing committed batches (default: 2 on PostgreSQL, 0 on "
-            "SQLite); 0 rebuilds the index once at the end with rebuild_index.",
         )
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
 
@@ -68,9 +61,6 @@ class Command(BaseCommand):
             connection.in_atomic_block
             or (connection.vendor == "sqlite" and connection.is_in_memory_db())
         )
-        index_workers = options["index_workers"]
-        if index_workers is None:
-            index_workers = 2 if connection.vendor == "postgresql" else 0
         generator = CorpusGenerator(
             articles,
             authors,
@@ -82,7 +72,6 @@ class Command(BaseCommand):
             stream=self.stderr,
             progress=options["verbosity"] > 0,
             workers=parallel,
-            index_workers=index_workers,
         )
         timings = generator.run()
         elapsed = time.perf_counter() - started

@@ -10,15 +10,16 @@ commit).
 """
 
 import threading
+from functools import partial
 
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.transaction import on_commit
 from django.dispatch import receiver
 
 from authors.models import Affiliation, Author
 
-from .models import Article, Authorship, TaggedTopic, Topic
-from .search_index import current_generation, index_home, remove, update
+from ..models import Article, Authorship, TaggedTopic, Topic
+from .index import current_generation, index_home, remove, update
 
 _pending = threading.local()
 
@@ -30,7 +31,7 @@ def touch(article_ids, using="default"):
         return
     pending = _pending.__dict__.setdefault(using, set())
     pending |= ids
-    transaction.on_commit(lambda: flush(using), using=using)
+    on_commit(partial(flush, using), using=using)
 
 
 def flush(using="default"):
