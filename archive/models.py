@@ -408,6 +408,18 @@ class ContentVersion(models.Model):
             cls.objects.using(using).create()
 
 
+class SearchChange(models.Model):
+    """An article whose search document must be read again: the change log that every
+    server's index follows in order (archive/search_changes.py), so that a server with
+    its own index directory catches up by itself."""
+
+    article_id = models.BigIntegerField()  # not a key: the log outlives a deleted article
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self):
+        return f"{self.pk}: article {self.article_id}"
+
+
 register_revisions(Authorship)
 register_revisions(TaggedTopic)
 register_revisions(Correction)

@@ -20,6 +20,7 @@ from django.db.models.functions import Lower
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from .changes import sync
 from .index import FACET_FIELDS, Reader, plain_text, spelling_analyzer, text_analyzer
 from .query import HIGHLIGHT_START, HIGHLIGHT_STOP, clean_query
 from .query import parse_web_search as parse
@@ -69,6 +70,7 @@ def search(
 
 
 def _search(text, filters, sort, offset, limit, using, now=None, counts=True, matched=None):
+    sync(using)
     searcher = Reader.searcher(using)
     builder = QueryBuilder(Reader.schema(using), using)
     now = int(now if now is not None else time.time())
@@ -329,6 +331,7 @@ def _opening(text):
 
 def visible_ids(using="default", now=None):
     """Every article id a reader could find now: what the property test compares."""
+    sync(using)
     searcher = Reader.searcher(using)
     builder = QueryBuilder(Reader.schema(using), using)
     query = builder.visible(int(now if now is not None else time.time()))

@@ -18,6 +18,7 @@ import contextlib
 import fcntl
 import hashlib
 import html
+import json
 import os
 import re
 import shutil
@@ -39,6 +40,7 @@ TEXT_FIELDS = ("title", "head", "body")
 FACET_FIELDS = ("theme", "topic", "author", "institution", "type", "series", "region", "year")
 WRITER_HEAP = 64_000_000  # bytes tantivy buffers before it writes a segment
 BATCH = 2000  # articles read from the database at a time
+CHECKPOINT = "changes-checkpoint.json"
 _TAG = re.compile(r"<[^>]+>")
 
 
@@ -108,6 +110,21 @@ def exclusive(home):
             yield
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def checkpoint(generation):
+    """The last change-log row this generation has applied (changes.py)."""
+    try:
+        return json.loads((generation / CHECKPOINT).read_text())["applied"]
+    except (OSError, ValueError, KeyError):
+        return 0
+
+
+def set_checkpoint(generation, applied):
+    path = generation / CHECKPOINT
+    staged = path.with_name(f"{CHECKPOINT}.{os.getpid()}.tmp")
+    staged.write_text(json.dumps({"applied": applied}))
+    os.replace(staged, path)
 
 
 def current_generation(home):
@@ -321,12 +338,14 @@ def rebuild(using="default", progress=None, threads=None, if_missing=False):
     The lock is held throughout, so an editor's change committed meanwhile waits and
     is applied to the new generation, not lost with the old one.
     """
-    from ..models import Article
+    from ..models import Article, SearchChange
 
     home = index_home(using)
     with exclusive(home):
         if if_missing and current_generation(home) is not None:
             return None
+        applied = SearchChange.objects.using(using).order_by("-pk").values_list("pk", flat=True)
+        applied = applied.first() or 0  # read first: later changes are applied again after
         generation = home / f"gen-{time.time_ns()}"
         generation.mkdir(parents=True)
         index = _register(tantivy.Index(build_schema(), path=str(generation)))
@@ -344,6 +363,7 @@ def rebuild(using="default", progress=None, threads=None, if_missing=False):
         writer.wait_merging_threads()
         if progress:
             progress(count, total)
+        set_checkpoint(generation, applied)
         _switch(home, generation)
     return count
 

@@ -1,12 +1,12 @@
 """Keep the search engine's index current: each change re-reads the articles it touches.
 
-The index is written when the change's transaction commits, before the editor's
-request returns, and articles touched within one transaction are written in one
-index commit. An article readers must stop seeing (unpublished, scheduled for later,
-withdrawn, retracted, deleted) is also taken out at once, inside the transaction:
-removing early never shows anything hidden, and the re-read on commit puts back
-whatever the database still publishes (after a rollback, at this process's next
-commit).
+Each change is logged (changes.py) and this server's index applies the log when the
+change's transaction commits, before the editor's request returns; articles touched
+within one transaction are written in one index commit. An article readers must stop
+seeing (unpublished, scheduled for later, withdrawn, retracted, deleted) is also taken
+out of this server's index at once, inside the transaction: removing early never shows
+anything hidden, and the re-read on commit puts back whatever the database still
+publishes (after a rollback, at this process's next commit).
 """
 
 import threading
@@ -19,26 +19,30 @@ from django.dispatch import receiver
 from authors.models import Affiliation, Author
 
 from ..models import Article, Authorship, TaggedTopic, Topic
-from .index import current_generation, index_home, remove, update
+from .changes import apply, record
+from .index import current_generation, index_home, remove
 
 _pending = threading.local()
 
 
 def touch(article_ids, using="default"):
-    """Re-index these articles when the current transaction commits (now, outside one)."""
+    """Log these articles as changed, and apply the log when the transaction commits (now,
+    outside one): this server's index before the editor's request returns, the others'
+    at their next search."""
     ids = {pk for pk in article_ids if pk is not None}
     if not ids:
         return
-    pending = _pending.__dict__.setdefault(using, set())
-    pending |= ids
+    record(ids, using)
+    _pending.__dict__.setdefault(using, set()).update(ids)
     on_commit(partial(flush, using), using=using)
 
 
 def flush(using="default"):
-    """Write every pending article (ids left by a rolled-back transaction are harmless)."""
-    pending = _pending.__dict__.pop(using, set())
+    """Apply the log, and read again what this process touched: a rolled-back transaction
+    left no rows, but may have taken a published article out of this index."""
+    pending = _pending.__dict__.pop(using, None)
     if pending:
-        update(pending, using=using)
+        apply(using, also=pending)
 
 
 @receiver(post_save, sender=Article)
