@@ -17,11 +17,10 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from .models import Article, ContentVersion
-from .taxonomy import VocabularyAlias
+from .models import Article, ContentVersion, SearchChange
 
 WATCHED_APPS = {"archive", "authors", "taggit"}  # whose saves change what readers see
-UNWATCHED_MODELS = {ContentVersion, VocabularyAlias}  # in those apps, but never shown
+UNWATCHED_MODELS = {ContentVersion, SearchChange}  # in those apps, but nothing readers see
 NEVER = datetime.datetime.max.replace(tzinfo=datetime.UTC)
 
 

@@ -15,11 +15,10 @@ import time
 from dataclasses import dataclass, field
 
 import tantivy
-from django.db.models import Q
-from django.db.models.functions import Lower
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from .. import freshness
 from .changes import sync
 from .index import FACET_FIELDS, Reader, plain_text, spelling_analyzer, text_analyzer
 from .query import HIGHLIGHT_START, HIGHLIGHT_STOP, clean_query
@@ -228,36 +227,34 @@ def _longest_known_span(positives, start, synonyms):
 
 
 def vocabulary_synonyms(keys, using="default"):
-    """{lower-case text: other texts}: an alias finds what it names, and the reverse.
+    """{lower-case text: other texts}: an alias finds what it names, and the reverse."""
+    table = _synonym_table(using)
+    return {key: table[key] for key in keys if key in table}
 
-    Aliases live in the database so editors can add one from the admin; they are
-    read at query time (one query), so a new alias needs no reindexing.
-    """
+
+_synonyms = {}  # database alias -> (content version key, {key: other texts})
+
+
+def _synonym_table(using):
+    """Every alias both ways, read once per content version: editors add aliases in the
+    admin, and saving one renews the version, so a new alias needs no reindexing."""
     from ..models import VocabularyAlias
 
-    if not keys:
-        return {}
-    keys = list(keys)
-    rows = (
-        VocabularyAlias.objects.using(using)
-        .annotate(
-            key=Lower("text"),
-            topic_key=Lower("topic__name"),
-            theme_key=Lower("theme__name"),
-            region_key=Lower("region__name"),
-        )
-        .filter(
-            Q(key__in=keys) | Q(topic_key__in=keys) | Q(theme_key__in=keys) | Q(region_key__in=keys)
-        )
-        .values_list("text", "topic__name", "theme__name", "region__name")
+    version = freshness.current(using).key
+    cached = _synonyms.get(using)
+    if cached and cached[0] == version:
+        return cached[1]
+    rows = VocabularyAlias.objects.using(using).values_list(
+        "text", "topic__name", "theme__name", "region__name"
     )
-    synonyms = {}
+    table = {}
     for alias, *targets in rows:
-        name = next(target for target in targets if target)
-        if _key(_words(alias)) != _key(_words(name)):
-            synonyms.setdefault(_key(_words(alias)), []).append(name)
-            synonyms.setdefault(_key(_words(name)), []).append(alias)
-    return {key: values for key, values in synonyms.items() if key in keys}
+        name = next((target for target in targets if target), None)
+        if name and _key(_words(alias)) != _key(_words(name)):
+            table.setdefault(_key(_words(alias)), []).append(name)
+            table.setdefault(_key(_words(name)), []).append(alias)
+    _synonyms[using] = (version, table)
+    return table
 
 
 def spelling_correction(text, using="default"):

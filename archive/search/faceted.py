@@ -4,6 +4,7 @@ The engine (engine.py) finds, orders and counts; this turns the reader's slugs i
 engine's value ids, asks for one page at a time, and labels and orders the counts.
 """
 
+import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -157,10 +158,8 @@ class FacetedSearch:
         """Every facet's counts, sorted for display and cut to `limit`, selections kept."""
         results, missing = [], {}
         for facet in FACETS:
-            values, chosen = self._counted(facet), self.filters.get(facet.name, [])
-            shown = [*values[:limit], *(v for v in values[limit:] if v.value in chosen)]
-            for value in shown:
-                value.selected = value.value in chosen
+            chosen = self.filters.get(facet.name, [])
+            shown = self._counted(facet, limit, chosen)
             counted = {value.value for value in shown}
             missing[facet] = [key for key in chosen if key not in counted]
             results.append(FacetCounts(facet, shown))
@@ -169,15 +168,24 @@ class FacetedSearch:
             counts.values.sort(key=self._display_order(counts.facet))
         return results
 
-    def _counted(self, facet):
-        """A facet's values with a count in this search, most first."""
+    def _counted(self, facet, limit, chosen):
+        """A facet's first `limit` values in display order, and the chosen ones after them.
+
+        A common word counts thousands of authors: only values with at least the count of
+        the `limit`-th are labelled and sorted.
+        """
+        counts = {value: n for value, n in self._first.counts.get(facet.name, {}).items() if n}
+        if not facet.numeric and len(counts) > limit:
+            least = heapq.nlargest(limit, counts.values())[-1]
+            wanted = {self.labels.id_of(facet, key) for key in chosen}
+            counts = {value: n for value, n in counts.items() if n >= least or value in wanted}
         values = []
-        for value_id, count in self._first.counts.get(facet.name, {}).items():
+        for value_id, count in counts.items():
             named = self.labels.of(facet, value_id)
-            if count and named:
-                values.append(FacetValue(named[0], named[1], count, False))
+            if named:
+                values.append(FacetValue(named[0], named[1], count, named[0] in chosen))
         values.sort(key=self._display_order(facet))
-        return values
+        return [*values[:limit], *(value for value in values[limit:] if value.selected)]
 
     @staticmethod
     def _display_order(facet):

@@ -163,6 +163,32 @@ def test_facet_counts_equal_a_brute_force_count(corpus, data):
             assert v.selected == (v.value in filters.get(counts.name, []))
 
 
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_a_short_facet_list_is_the_start_of_the_whole_list(corpus, data):
+    """The page shows each facet's first values: the same, ties included, as a full sort."""
+    values = all_values(corpus)
+    text = data.draw(st.sampled_from(["", *WORDS]), label="text")
+    name = data.draw(st.sampled_from(sorted(n for n, options in values.items() if options)))
+    chosen = data.draw(st.lists(st.sampled_from(values[name]), max_size=2, unique=True))
+    limit = data.draw(st.integers(min_value=1, max_value=6), label="limit")
+    search = FacetedSearch(text, {name: chosen} if chosen else {}, "newest")
+
+    whole = {counts.name: counts.values for counts in search.facets(limit=1000)}
+    for counts in search.facets(limit=limit):
+        everything = whole[counts.name]
+        expected = {v.value for v in everything[:limit]} | {
+            v.value for v in everything if v.selected
+        }
+        assert [v.value for v in counts.values] == [
+            v.value for v in everything if v.value in expected
+        ], counts.name
+
+
 def test_hidden_articles_are_never_counted(corpus):
     hidden_only = Article.objects.exclude(pk__in=Article.objects.published())
     assert hidden_only.count() == len(HIDDEN) * 3
