@@ -57,7 +57,8 @@ for n, article in enumerate(articles):
         article.published_at = None
     article.save()
 articles[3].delete()
-ArticleFactory.create_batch(5, body="frigates")
+for n in range(5):
+    ArticleFactory(body="frigates", slug=f"burst-frigates-{n}")
 author = Author.objects.get(name="Amara Osei")
 author.name = "Amara Frigates-Osei"
 author.save()
@@ -104,16 +105,19 @@ def test_two_servers_with_their_own_index_converge_after_a_burst_of_saves(
         _process(url, SERVER, done, tmp_path / f"report-{name}", index_dir=tmp_path / name)
         for name in ("one", "two")
     ]
-    for name, server in zip(("one", "two"), servers, strict=True):
-        _wait_for(tmp_path / f"report-{name}.ready", server)
-
-    editor = _process(url, BURST, index_dir=tmp_path / "editor")
-    assert editor.wait(timeout=300) == 0, editor.stderr.read()
-    done.touch()
-    reports = []
-    for name, server in zip(("one", "two"), servers, strict=True):
-        assert server.wait(timeout=120) == 0, server.stderr.read()
-        reports.append(json.loads((tmp_path / f"report-{name}").read_text()))
+    try:
+        for name, server in zip(("one", "two"), servers, strict=True):
+            _wait_for(tmp_path / f"report-{name}.ready", server)
+        editor = _process(url, BURST, index_dir=tmp_path / "editor")
+        assert editor.wait(timeout=300) == 0, editor.stderr.read()
+        done.touch()
+        reports = []
+        for name, server in zip(("one", "two"), servers, strict=True):
+            assert server.wait(timeout=120) == 0, server.stderr.read()
+            reports.append(json.loads((tmp_path / f"report-{name}").read_text()))
+    finally:
+        for server in servers:
+            server.kill()
 
     for report in reports:
         assert report["visible"] == report["published"]
