@@ -9,8 +9,9 @@ index at its next search, and a new or stopped server catches up by itself.
 Rows are written in commit order because they are written under the content version's
 row lock (freshness.renew), which every change takes and holds until it commits: a
 server that has read row n has seen every row before it, and never skips one committed
-late. Old rows are pruned, keeping the newest pruned one: an index whose checkpoint row
-is gone and whose next row does not follow it may have missed pruned rows and is rebuilt.
+late. Old rows are pruned, keeping the newest pruned one. An index remembers its last
+row's id and time; when that row is gone (pruning passed it, or a restore replaced the
+log) or a row stands for every article (a restore writes one), the index is rebuilt.
 """
 
 import datetime
@@ -33,6 +34,7 @@ from .index import (
     write,
 )
 
+EVERYTHING = 0  # the article id of a row that stands for every article (no article has it)
 KEEP_SECONDS = 7 * 24 * 3600  # how long a stopped server can be away and still catch up
 PRUNE_EVERY_SECONDS = 3600
 _last_pruned = {}
@@ -48,9 +50,18 @@ def record(article_ids, using="default"):
         SearchChange.objects.using(using).bulk_create(SearchChange(article_id=pk) for pk in ids)
 
 
-def _pending(using, after):
-    rows = SearchChange.objects.using(using).filter(pk__gt=after).order_by("pk")
-    return list(rows.values_list("pk", "article_id"))
+def _log_after(using, applied, written):
+    """(whether this index's last row is still in the log, the rows after it).
+
+    One query, which returns that one row when nothing is new. The row is gone when
+    pruning passed it or a restore replaced the log: then the index is rebuilt.
+    """
+    rows = SearchChange.objects.using(using).filter(pk__gte=applied).order_by("pk")
+    rows = list(rows.values_list("pk", "article_id", "created_at"))
+    known = applied == 0 or bool(
+        rows and rows[0][0] == applied and rows[0][2].isoformat() == written
+    )
+    return known, [(pk, article, created) for pk, article, created in rows if pk > applied]
 
 
 def sync(using="default"):
@@ -62,7 +73,8 @@ def sync(using="default"):
     generation = current_generation(home)
     if generation is None or connections[using].in_atomic_block:
         return 0
-    if not _pending(using, checkpoint(generation)):
+    known, new = _log_after(using, *checkpoint(generation))
+    if known and not new:
         return 0
     return apply(using)
 
@@ -78,27 +90,25 @@ def apply(using="default", also=()):
         generation = current_generation(home)
         if generation is None:
             return 0
-        applied = checkpoint(generation)
-        rows = _pending(using, applied)
-        if not rows and not also:
+        known, rows = _log_after(using, *checkpoint(generation))
+        if known and not rows and not also:
             return 0
-        missed = bool(rows) and _missed_pruned_rows(using, applied, rows[0][0])
-        if not missed:
-            ids = sorted({article for _, article in rows} | set(also))
+        start_over = not known or any(article == EVERYTHING for _, article, _ in rows)
+        if not start_over:
+            ids = sorted({article for _, article, _ in rows} | set(also))
             write(generation, removed=ids, added=documents(using, ids))
             if rows:
-                set_checkpoint(generation, rows[-1][0])
-    if missed:
+                set_checkpoint(generation, rows[-1][0], rows[-1][2].isoformat())
+    if start_over:
         rebuild(using)  # takes the writer lock itself
     _prune_now_and_then(using)
     return len(rows)
 
 
-def _missed_pruned_rows(using, applied, first_new):
-    """Pruning deletes a prefix of the log: a gap after a row it deleted may hide rows."""
-    if first_new == applied + 1:
-        return False
-    return not SearchChange.objects.using(using).filter(pk=applied).exists()
+def rebuild_everywhere(using="default"):
+    """Log a change to every article: each server rebuilds its index at its next search
+    (what a restore needs, since it replaced the archive under every index)."""
+    SearchChange.objects.using(using).create(article_id=EVERYTHING)
 
 
 def _prune_now_and_then(using):

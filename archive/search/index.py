@@ -113,17 +113,19 @@ def exclusive(home):
 
 
 def checkpoint(generation):
-    """The last change-log row this generation has applied (changes.py)."""
+    """(id, time written) of the last change-log row this generation applied (changes.py):
+    the time tells that row from another with its id, as after a restore."""
     try:
-        return json.loads((generation / CHECKPOINT).read_text())["applied"]
+        mark = json.loads((generation / CHECKPOINT).read_text())
+        return mark["applied"], mark["written"]
     except (OSError, ValueError, KeyError):
-        return 0
+        return 0, None
 
 
-def set_checkpoint(generation, applied):
+def set_checkpoint(generation, applied, written):
     path = generation / CHECKPOINT
     staged = path.with_name(f"{CHECKPOINT}.{os.getpid()}.tmp")
-    staged.write_text(json.dumps({"applied": applied}))
+    staged.write_text(json.dumps({"applied": applied, "written": written}))
     os.replace(staged, path)
 
 
@@ -344,8 +346,9 @@ def rebuild(using="default", progress=None, threads=None, if_missing=False):
     with exclusive(home):
         if if_missing and current_generation(home) is not None:
             return None
-        applied = SearchChange.objects.using(using).order_by("-pk").values_list("pk", flat=True)
-        applied = applied.first() or 0  # read first: later changes are applied again after
+        log = SearchChange.objects.using(using).order_by("-pk")
+        applied = log.values_list("pk", "created_at").first()  # read first: later changes
+        applied = (applied[0], applied[1].isoformat()) if applied else (0, None)  # come after
         generation = home / f"gen-{time.time_ns()}"
         generation.mkdir(parents=True)
         index = _register(tantivy.Index(build_schema(), path=str(generation)))
@@ -363,7 +366,7 @@ def rebuild(using="default", progress=None, threads=None, if_missing=False):
         writer.wait_merging_threads()
         if progress:
             progress(count, total)
-        set_checkpoint(generation, applied)
+        set_checkpoint(generation, *applied)
         _switch(home, generation)
     return count
 

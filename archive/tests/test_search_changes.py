@@ -132,7 +132,8 @@ def test_a_new_index_starts_after_the_log_it_already_contains():
     engine.visible_ids()
 
     generation = current_generation(index_home())
-    assert checkpoint(generation) == SearchChange.objects.latest("pk").pk
+    latest = SearchChange.objects.latest("pk")
+    assert checkpoint(generation) == (latest.pk, latest.created_at.isoformat())
 
 
 @pytest.mark.django_db
@@ -156,7 +157,7 @@ def test_an_index_that_missed_pruned_changes_rebuilds_itself():
     engine.visible_ids()
     home = index_home()
     generation = current_generation(home)
-    behind = checkpoint(generation)
+    behind, _ = checkpoint(generation)
     Article.objects.filter(pk=stale.pk).update(status="withdrawn")  # unlogged, as if pruned
     for _ in range(3):
         SearchChange.objects.create(article_id=stale.pk)
@@ -166,3 +167,33 @@ def test_an_index_that_missed_pruned_changes_rebuilds_itself():
 
     assert current_generation(home) != generation
     assert engine.visible_ids() == {kept.pk}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_index_whose_log_was_replaced_rebuilds_itself(time_machine):
+    """A restore brings back another history, whose row ids may equal this index's."""
+    time_machine.move_to("2026-05-01T00:00:00Z")
+    stale, kept = ArticleFactory.create_batch(2, body="minehunters")
+    engine.visible_ids()
+    generation = current_generation(index_home())
+    applied, _ = checkpoint(generation)
+    SearchChange.objects.all().delete()
+    time_machine.move_to("2026-05-02T00:00:00Z")
+    SearchChange.objects.create(pk=applied, article_id=kept.pk)  # same id, other row
+    Article.objects.filter(pk=stale.pk).update(status="retracted")  # the restored state
+
+    assert engine.search("minehunters").ids == [kept.pk]
+    assert current_generation(index_home()) != generation
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_restore_makes_every_index_start_over():
+    stale, kept = ArticleFactory.create_batch(2, body="tenders")
+    engine.visible_ids()
+    generation = current_generation(index_home())
+    Article.objects.filter(pk=stale.pk).update(status="withdrawn")  # behind the log's back
+
+    changes.rebuild_everywhere()
+
+    assert engine.visible_ids() == {kept.pk}
+    assert current_generation(index_home()) != generation

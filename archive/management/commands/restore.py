@@ -4,6 +4,7 @@ from django.db import DEFAULT_DB_ALIAS
 
 from archive import freshness
 from archive.backups import BackupError, restore_backup
+from archive.search.changes import rebuild_everywhere
 
 
 class Command(BaseCommand):
@@ -26,6 +27,7 @@ class Command(BaseCommand):
             manifest = restore_backup(path, using=database)
         except (BackupError, OSError) as error:
             raise CommandError(f"{error} Nothing was changed.") from error
+        rebuild_everywhere(database)  # the other servers' indexes, at their next search
         call_command("rebuild_search_index", database=database, stdout=self.stdout)
         freshness.renew(database)  # no worker may serve a page cached before the restore
         self.stdout.write(f"Restored the archive from {path} (made {manifest['created']}).")
