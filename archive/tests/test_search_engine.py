@@ -62,6 +62,19 @@ def test_web_search_syntax_words_phrases_or_and_exclusions():
     assert search_engine.search('"').total == 0
 
 
+def test_a_phrase_keeps_its_words_in_place_with_one_word_where_a_function_word_was():
+    ArticleFactory(title="Freedom of navigation", deck="", summary="", body="")
+    ArticleFactory(title="Freedom and navigation", deck="", summary="", body="")
+    ArticleFactory(title="Navigation of freedom", deck="", summary="", body="")
+    ArticleFactory(title="Freedom to conduct navigation", deck="", summary="", body="")
+    ArticleFactory(title="To be or not to be", deck="", summary="", body="")
+
+    found = set(titles(search_engine.search('"freedom of navigation"')))
+    assert found == {"Freedom of navigation", "Freedom and navigation"}
+    assert titles(search_engine.search('"to be or not to be"')) == ["To be or not to be"]
+    assert search_engine.search('"of navigation"').total == 4  # one word: anywhere
+
+
 def test_title_outweighs_deck_which_outweighs_body():
     ArticleFactory(title="Quiet waters", deck="", summary="", body="A note on submarines.")
     ArticleFactory(title="Submarines", deck="", summary="", body="A note on quiet waters.")
