@@ -19,11 +19,18 @@ import re
 import sys
 import threading
 import time
-import urllib.parse
 from collections import Counter
 from pathlib import Path
 
-from bench.servers import ROOT, Gunicorn, ThrowawayPostgres, fetch, manage
+from bench.servers import (
+    ROOT,
+    Gunicorn,
+    ThrowawayPostgres,
+    fetch,
+    form_token,
+    manage,
+    post_form,
+)
 
 RECOVERY_BOUND = 5.0
 KILL_LOSS_BOUND = 0.005
@@ -112,19 +119,8 @@ def login(server, username, password):
     """An editor's session through the admin's login form: (cookie header, csrf cookie)."""
     _, headers, page = fetch(server.url("/admin/login/"))
     csrf = re.search(r"csrftoken=([^;]+)", cookies(headers)).group(1)
-    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
-    form = urllib.parse.urlencode(
-        {"username": username, "password": password, "csrfmiddlewaretoken": token}
-    )
-    status, headers, _ = fetch(
-        server.url("/admin/login/"),
-        method="POST",
-        data=form.encode(),
-        headers={
-            "Cookie": f"csrftoken={csrf}",
-            "Content-Type": "application/x-www-form-urlencoded",
-        },
-    )
+    fields = {"username": username, "password": password, "csrfmiddlewaretoken": form_token(page)}
+    status, headers, _ = post_form(server.url("/admin/login/"), fields, f"csrftoken={csrf}")
     session = re.search(r"sessionid=([^;]+)", cookies(headers))
     if status != 302 or not session:
         raise RuntimeError(f"the editor could not log in ({status})")
@@ -133,14 +129,9 @@ def login(server, username, password):
 
 def save_during_outage(server, cookie, csrf, pk):
     text = "An afternoon's careful paragraph\nwritten while the database was away."
-    form = urllib.parse.urlencode(
-        {"title": "Saved during the outage", "body": text, "csrfmiddlewaretoken": csrf}
-    )
-    status, headers, body = fetch(
-        server.url(f"/admin/archive/article/{pk}/change/"),
-        method="POST",
-        data=form.encode(),
-        headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
+    fields = {"title": "Saved during the outage", "body": text, "csrfmiddlewaretoken": csrf}
+    status, headers, body = post_form(
+        server.url(f"/admin/archive/article/{pk}/change/"), fields, cookie
     )
     page = html.unescape(body.decode(errors="replace"))
     return {

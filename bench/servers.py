@@ -3,6 +3,7 @@ PostgreSQL cluster. Each cleans up after itself and never touches the server on 
 
 import contextlib
 import os
+import re
 import shutil
 import signal
 import socket
@@ -11,6 +12,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -33,6 +35,18 @@ def fetch(url, method="GET", data=None, headers=None, timeout=10):
             return response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.headers, error.read()
+
+
+def form_token(page):
+    """The CSRF token of the first form on an HTML page (bytes)."""
+    return re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
+
+
+def post_form(url, fields, cookie, timeout=10):
+    """POST a form as a browser does: urlencoded fields, with the session's cookies."""
+    headers = {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}
+    data = urllib.parse.urlencode(fields).encode()
+    return fetch(url, method="POST", data=data, headers=headers, timeout=timeout)
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import connection
 
 from archive.tests.factories import ArticleFactory
-from bench.servers import Gunicorn, fetch, manage
+from bench.servers import Gunicorn, fetch, form_token, manage, post_form
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -48,17 +48,14 @@ def admin_unpublish(server, article, session):
     cookie = f"sessionid={session}"
     status, headers, page = fetch(server.url("/admin/archive/article/"), headers={"Cookie": cookie})
     assert status == 200, (status, headers, page[:3000])
-    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
     csrf_cookie = re.search(r"csrftoken=([^;]+)", headers.get("Set-Cookie", "")).group(1)
-    body = f"action=unpublish&_selected_action={article.pk}&csrfmiddlewaretoken={token}"
-    status, _, _ = fetch(
-        server.url("/admin/archive/article/"),
-        method="POST",
-        data=body.encode(),
-        headers={
-            "Cookie": f"{cookie}; csrftoken={csrf_cookie}",
-            "Content-Type": "application/x-www-form-urlencoded",
-        },
+    fields = {
+        "action": "unpublish",
+        "_selected_action": article.pk,
+        "csrfmiddlewaretoken": form_token(page),
+    }
+    status, _, _ = post_form(
+        server.url("/admin/archive/article/"), fields, f"{cookie}; csrftoken={csrf_cookie}"
     )
     return status
 
