@@ -43,10 +43,15 @@ class ArticleQuerySet(models.QuerySet):
         article appears by itself when its time comes, with no job to run, and
         drafts, articles in review, withdrawn and retracted ones never appear.
         """
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        return self.published_or_scheduled().filter(published_at__lte=timezone.now())
 
     def scheduled(self):
-        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+        return self.published_or_scheduled().filter(published_at__gt=timezone.now())
+
+    def published_or_scheduled(self):
+        """Published status whatever the time: what the search index holds, each article
+        with its time, so that a scheduled one is found by itself when its time comes."""
+        return self.filter(status=Article.Status.PUBLISHED)
 
     def gone(self):
         """Withdrawn or retracted after publication: public notices, and OAI deletions."""

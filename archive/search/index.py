@@ -177,7 +177,7 @@ def documents(using="default", ids=None):
     """Field values of every published or scheduled article (or of these ones), in batches."""
     from ..models import Article
 
-    articles = Article.objects.using(using).filter(status=Article.Status.PUBLISHED)
+    articles = Article.objects.using(using).published_or_scheduled()
     if ids is not None:
         articles = articles.filter(pk__in=list(ids))
     pks = list(articles.order_by("pk").values_list("pk", flat=True))
@@ -355,7 +355,7 @@ def rebuild(using="default", progress=None, threads=None, if_missing=False):
         writer = index.writer(
             heap_size=max(WRITER_HEAP, 128_000_000), num_threads=threads or min(os.cpu_count(), 4)
         )
-        total = Article.objects.using(using).filter(status=Article.Status.PUBLISHED).count()
+        total = Article.objects.using(using).published_or_scheduled().count()
         count = 0
         for values in documents(using):
             writer.add_document(tantivy.Document.from_dict(values, index.schema))
