@@ -45,7 +45,7 @@ def record(article_ids, using="default"):
     ids = sorted({int(pk) for pk in article_ids if pk is not None})
     if not ids:
         return
-    with transaction.atomic(using=using):
+    with transaction.atomic(using=using, savepoint=False):  # inside one: no savepoint per touch
         freshness.renew(using)
         SearchChange.objects.using(using).bulk_create(SearchChange(article_id=pk) for pk in ids)
 
