@@ -17,10 +17,11 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from .models import Article, ContentVersion, SearchChange
+from .models import Article, ContentVersion, SearchChange, StoredCitations
 
 WATCHED_APPS = {"archive", "authors", "taggit"}  # whose saves change what readers see
-UNWATCHED_MODELS = {ContentVersion, SearchChange}  # in those apps, but nothing readers see
+# In those apps, but nothing readers see, or only what is made from the watched models.
+UNWATCHED_MODELS = {ContentVersion, SearchChange, StoredCitations}
 NEVER = datetime.datetime.max.replace(tzinfo=datetime.UTC)
 
 

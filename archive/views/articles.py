@@ -92,7 +92,7 @@ def article_detail(request, slug):
     does not confirm an unpublished article exists.
     """
     article = (
-        Article.objects.select_related("article_type", "series")
+        Article.objects.select_related("article_type", "series", "stored_citations")
         .with_topics()
         .annotate(has_corrections=Exists(Correction.objects.filter(article=OuterRef("pk"))))
         .prefetch_related(_bylines_with_affiliations(), "regions")

@@ -11,6 +11,7 @@ from django.core.serializers.base import DeserializationError
 from django.db import IntegrityError, transaction
 
 from archive.models import Article, Region, Series, Theme, Topic, VocabularyAlias
+from archive.outputs.citations import store_missing_citations
 from archive.search import index
 from authors.models import Author, Institution
 
@@ -39,6 +40,7 @@ class Command(BaseCommand):
             self.stdout.write("Sample articles not loaded (--no-sample).")
         elif self.load("sample", SAMPLE_MODELS):
             index.rebuild()  # exactly the new archive's articles, whatever an old index held
+            store_missing_citations(Article.objects.published_or_scheduled())  # loaddata: raw
 
     def load(self, fixture, guarded_models):
         found = first_nonempty(guarded_models)

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import DEFAULT_DB_ALIAS
 
 from archive import freshness
+from archive.management.progress import progress_bar
 from archive.search import index
 
 
@@ -21,21 +22,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, database, threads, **options):
         started = time.perf_counter()
-        documents = index.rebuild(using=database, progress=self.progress, threads=threads)
+        documents = index.rebuild(
+            using=database, progress=progress_bar(self.stdout, "indexing"), threads=threads
+        )
         freshness.renew(using=database)  # pages cached before the rebuild may count otherwise
         elapsed = time.perf_counter() - started
         self.stdout.write(
             f"Search engine: {documents} published or scheduled article(s) in {elapsed:.1f} s"
             f" ({index.index_home(database)})."
         )
-
-    def progress(self, done, total):
-        """A one-line bar on a terminal; nothing in logs or pipes."""
-        if not self.stdout.isatty():
-            return
-        share = done / max(total, 1)
-        self.stdout.write(
-            f"\rindexing {share:4.0%} |{'#' * int(share * 30):<30}| {done}/{total}",
-            ending="\n" if done >= total else "",
-        )
-        self.stdout.flush()
