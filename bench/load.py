@@ -219,7 +219,7 @@ def main():
     url = database_url(args.db, args.articles)
     plan = prepare(url, args.articles)
     env = {"command": ("make", "serve"), "DJANGO_SETTINGS_MODULE": "config.settings",
-           "SECURE_SSL_REDIRECT": "0", "SECURE_HSTS_SECONDS": "0", "PAGE_CACHE_SECONDS": "300",
+           "SECURE_SSL_REDIRECT": "0", "SECURE_HSTS_SECONDS": "0",
            "CACHE_KEY_PREFIX": f"load-{time.time_ns()}"}  # fmt: skip
     if args.db == "postgres":
         env["REDIS_URL"] = os.environ.get("LOAD_REDIS_URL", "redis://127.0.0.1:6379/13")

@@ -143,7 +143,7 @@ else:
 # embed the content version read from the database (archive/freshness.py), so a save reaches
 # every worker at once with Redis or with a per-process cache; this bounds only changes made
 # outside Django.
-PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0" if DEBUG else "300"))
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0" if DEBUG else "3600"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
