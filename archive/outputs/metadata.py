@@ -69,7 +69,8 @@ def article_jsonld(article, request):
                 ],
             }
             for authorship in article.byline()
-        ],
+        ]
+        or _archive_as_author(absolute),
     }
     if article.series:
         data["isPartOf"] = {
@@ -80,15 +81,25 @@ def article_jsonld(article, request):
     return json_for_script(data)
 
 
+def _archive_as_author(absolute):
+    """An unsigned article's author, as its citations give it (`corporate_author()`)."""
+    if not settings.ARCHIVE_CORPORATE_AUTHOR:
+        return []
+    return [{"@type": "Organization", "name": settings.ARCHIVE_NAME, "url": absolute("/")}]
+
+
 def scholar_tags(article, request):
     """Highwire Press `citation_*` tags, in the order Google Scholar documents."""
     tags = [("citation_title", article.title)]
-    for authorship in article.byline():
+    byline = article.byline()
+    for authorship in byline:
         tags.append(("citation_author", authorship.author.name))
         tags += [
             ("citation_author_institution", affiliation.institution.name)
             for affiliation in authorship.affiliations_at_publication()
         ]
+    if not byline and settings.ARCHIVE_CORPORATE_AUTHOR:
+        tags.append(("citation_author", settings.ARCHIVE_NAME))
     tags += [
         ("citation_publication_date", article.published_at.strftime("%Y/%m/%d")),
         ("citation_online_date", article.published_at.strftime("%Y/%m/%d")),

@@ -80,6 +80,17 @@ def test_scholar_tags_list_each_author_with_their_institution_at_publication(cli
     assert first_author < institution < html.index('name="citation_author" content="Ann Bell"')
 
 
+@pytest.mark.parametrize("signed", [True, False])
+def test_unsigned_work_names_the_archive_as_author_only_when_it_signs_it(client, settings, signed):
+    """The machines' metadata agrees with the page's citations (test_citations.py)."""
+    settings.ARCHIVE_NAME = "Maritime Policy Institute"
+    settings.ARCHIVE_CORPORATE_AUTHOR = signed
+    page = client.get(ArticleFactory().get_absolute_url()).content.decode()
+    named = [{"@type": "Organization", "name": "Maritime Policy Institute"}] if signed else []
+    assert [{k: a[k] for k in ("@type", "name")} for a in jsonld(page)["author"]] == named
+    assert meta(page, "citation_author") == (["Maritime Policy Institute"] if signed else [])
+
+
 def test_the_article_page_has_canonical_open_graph_and_twitter_tags(client):
     article = ArticleFactory(deck="A short standfirst.", topics=[TopicFactory(name="Quad")])
     html = client.get(article.get_absolute_url()).content.decode()
