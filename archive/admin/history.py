@@ -31,9 +31,15 @@ class GuardedVersionAdmin(CompareVersionAdmin):
         """Form values a recovered object starts from instead of those it was deleted with."""
         return {}
 
+    object_history_template = "admin/guarded_object_history.html"
+
     def history_view(self, request, object_id, extra_context=None):
-        self._viewable_object(request, object_id)
-        return super().history_view(request, object_id, extra_context)
+        current = self._viewable_object(request, object_id)
+        context = {
+            "can_revert": self.has_revert_permission(request, current),
+            **(extra_context or {}),
+        }
+        return super().history_view(request, object_id, context)
 
     def _get_action_list(self, request, object_id, extra_context=None):
         """The history lists revisions; each links to its revert form only for those who may."""

@@ -125,9 +125,14 @@ def test_the_history_offers_revert_links_only_to_editors(client, editor, contrib
     draft = ArticleFactory(status="draft", published_at=None, created_by=contributor)
     first, _ = saved_twice(client, draft, title="Second title")
     history_url = reverse("admin:archive_article_history", args=[draft.pk])
-    assert revision_url(draft, first) not in client.get(history_url).content.decode()
+    page = client.get(history_url).content.decode()
+    assert revision_url(draft, first) not in page
+    assert "to revert" not in page
+    assert "Only an editor may revert" in page
     client.force_login(editor)
-    assert revision_url(draft, first) in client.get(history_url).content.decode()
+    page = client.get(history_url).content.decode()
+    assert revision_url(draft, first) in page
+    assert "to revert to that version" in page
 
 
 def test_a_revision_of_another_article_cannot_be_loaded_through_this_ones_url(client, editor):
