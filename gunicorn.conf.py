@@ -5,6 +5,7 @@ GUNICORN_TIMEOUT, GUNICORN_GRACEFUL_TIMEOUT, GUNICORN_KEEPALIVE. README.md ("Run
 production") says how to size workers against PostgreSQL's max_connections.
 """
 
+import gc
 import multiprocessing
 import os
 import sys
@@ -36,3 +37,23 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # Off unless asked for: several servers on one host would fight over the default socket path.
 control_socket_disable = not os.environ.get("GUNICORN_CONTROL_SOCKET")
 control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET") or None
+
+
+def post_worker_init(worker):
+    """Move what loading the site created (about 90,000 objects) out of the collector's sight.
+
+    A full collection walked them all: a feed's p95 was four times its median. They live as
+    long as the worker, so freezing them loses nothing (`gc.freeze()`, Python's docs).
+    """
+    gc.collect()
+    gc.freeze()
+
+
+def post_request(worker, req, environ, resp):
+    """Freeze once more when the first requests have filled the site's own caches (URLs,
+    compiled templates, facet labels): the few of those replaced later stay uncollected."""
+    if worker.nr == FREEZE_AGAIN_AFTER_REQUESTS:
+        gc.freeze()
+
+
+FREEZE_AGAIN_AFTER_REQUESTS = 50
