@@ -1,10 +1,12 @@
-"""What the content version costs an editor's save, alone and under concurrent saves.
+"""What the content version and the stored citations cost an editor's save, alone and under
+concurrent saves.
 
 python -m bench.save_cost [--saves 200] [--threads 4] [--seconds 10]   (DATABASE_URL: a corpus)
 
 Each save is what the admin does: one transaction with a revision (django-reversion), the
-article's save and its search-index upkeep. Measured with the version's receiver connected
-and disconnected, in the same run; and the per-request read of the version.
+article's save, its search-index upkeep and its citations stored on commit. Measured with
+all receivers, without the version's, without the citations', and with all again, in the
+same run; and the per-request read of the version.
 """
 
 import argparse
@@ -25,8 +27,12 @@ from django.db.models.signals import m2m_changed, post_delete, post_save  # noqa
 
 from archive import freshness  # noqa: E402
 from archive.models import Article  # noqa: E402
+from archive.outputs import citation_upkeep  # noqa: E402
 
-SIGNALS = (post_save, post_delete, m2m_changed)
+VERSION_RECEIVERS = [
+    (signal, freshness.content_changed, None) for signal in (post_save, post_delete, m2m_changed)
+]
+CITATION_RECEIVERS = [(post_save, citation_upkeep.article_saved, Article)]
 
 
 def editor_save(pk, n):
@@ -82,6 +88,16 @@ def measure(ids, args):
     }
 
 
+def measure_without(receivers, ids, args):
+    for signal, receiver, sender in receivers:
+        signal.disconnect(receiver, sender=sender)
+    try:
+        return measure(ids, args)
+    finally:
+        for signal, receiver, sender in receivers:
+            signal.connect(receiver, sender=sender)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--saves", type=int, default=200)
@@ -97,11 +113,8 @@ def main():
     }
     editor_save(ids[0], -1)  # warm
     result["with_version"] = measure(ids, args)
-    for signal in SIGNALS:
-        signal.disconnect(freshness.content_changed)
-    result["without_version"] = measure(ids, args)
-    for signal in SIGNALS:
-        signal.connect(freshness.content_changed)
+    result["without_version"] = measure_without(VERSION_RECEIVERS, ids, args)
+    result["without_stored_citations"] = measure_without(CITATION_RECEIVERS, ids, args)
     result["with_version_again"] = measure(ids, args)
     print(json.dumps(result, indent=2))
 
