@@ -18,7 +18,7 @@ from django.db.transaction import on_commit
 from django.dispatch import receiver
 
 from ..models import Article, Authorship, TaggedTopic
-from .citations import store_citations
+from .citations import for_storing, store_citations
 
 logger = logging.getLogger(__name__)
 _pending = threading.local()
@@ -53,6 +53,6 @@ def store_pending(using="default"):
         return
     articles = Article.objects.using(using).published_or_scheduled().filter(pk__in=ids)
     try:
-        store_citations(articles.with_bylines().with_topics(), using=using)
+        store_citations(for_storing(articles), using=using)
     except DatabaseError:
         logger.warning("Citations of articles %s not stored", sorted(ids), exc_info=True)

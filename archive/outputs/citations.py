@@ -195,16 +195,20 @@ def _stored_entries(article, digest):
 
 
 def store_citations(articles, using="default"):
-    """Format and keep the citations of `articles` (fetched `with_bylines().with_topics()`),
-    so that their pages need not run citeproc-py."""
+    """Format and keep the citations of those of `articles` that have none, or whose stored
+    ones were made from another record, so that their pages need not run citeproc-py.
+
+    `articles` come `with_bylines().with_topics().select_related("stored_citations")`. An
+    edit that leaves the record as it was (the body, say) formats nothing. Returns how many
+    were formatted.
+    """
     rows = []
     for article in articles:
         record = _stored_record(article)
-        rows.append(
-            StoredCitations(
-                article=article, digest=record_digest(record), entries=format_entries(record)
-            )
-        )
+        digest = record_digest(record)
+        if _stored_entries(article, digest) is None:
+            entries = format_entries(record)
+            rows.append(StoredCitations(article=article, digest=digest, entries=entries))
     StoredCitations.objects.using(using).bulk_create(
         rows, update_conflicts=True, unique_fields=["article"], update_fields=["digest", "entries"]
     )
@@ -218,12 +222,15 @@ def store_missing_citations(articles, progress=None, batch_size=200):
     made = 0
     for start in range(0, len(ids), batch_size):
         batch = articles.filter(pk__in=ids[start : start + batch_size])
-        batch = batch.with_bylines().with_topics().select_related("stored_citations")
-        missing = [a for a in batch if _stored_entries(a, record_digest(_stored_record(a))) is None]
-        made += store_citations(missing, using=articles.db)
+        made += store_citations(for_storing(batch), using=articles.db)
         if progress:
             progress(min(start + batch_size, len(ids)), len(ids))
     return made
+
+
+def for_storing(articles):
+    """What `store_citations` reads of each article, in a fixed number of queries."""
+    return articles.with_bylines().with_topics().select_related("stored_citations")
 
 
 def _stored_record(article):

@@ -114,3 +114,22 @@ def test_new_topics_reach_the_stored_citations(client, committed, monkeypatch):
     cite_block(client, article)
     stored = StoredCitations.objects.get(article=article)
     assert stored.digest == citations.record_digest(citations._stored_record(article))
+
+
+def test_an_edit_that_leaves_the_record_as_it_was_formats_nothing(committed, monkeypatch):
+    with committed():
+        article = ArticleFactory(title="Undersea cables")
+    refuse_formatting(monkeypatch)
+    with committed():
+        article.body = "A rewritten body, which no citation shows."
+        article.save()
+
+
+def test_a_new_title_is_stored_with_the_save(committed):
+    with committed():
+        article = ArticleFactory(title="Undersea cables")
+    with committed():
+        article.title = "Undersea cables are the new chokepoints"
+        article.save()
+    (apa, *_) = StoredCitations.objects.get(article=article).entries
+    assert "Undersea cables are the new chokepoints" in apa[1]
