@@ -3,9 +3,8 @@
 Saving an article, its byline or its topics formats its citations once the transaction
 commits, so the first reader of a new or edited article does not wait for citeproc-py.
 Changes that reach an article's record from elsewhere (an author or a series renamed)
-leave the stored entries behind:
-their digest no longer matches, and the page formats the citations itself until the
-article is saved again or `format_citations` runs.
+leave the stored entries behind: their digest no longer matches, and the page formats
+the citations itself until the article is saved again or `format_citations` runs.
 """
 
 import logging
