@@ -37,6 +37,8 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # Off unless asked for: several servers on one host would fight over the default socket path.
 control_socket_disable = not os.environ.get("GUNICORN_CONTROL_SOCKET")
 control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET") or None
+# After this many requests a worker's own caches are loaded: freeze them too (post_request).
+FREEZE_AGAIN_AFTER_REQUESTS = 50
 
 
 def post_worker_init(worker):
@@ -54,6 +56,3 @@ def post_request(worker, req, environ, resp):
     compiled templates, facet labels): the few of those replaced later stay uncollected."""
     if worker.nr == FREEZE_AGAIN_AFTER_REQUESTS:
         gc.freeze()
-
-
-FREEZE_AGAIN_AFTER_REQUESTS = 50

@@ -8,7 +8,7 @@ import json
 from django.conf import settings
 from django.utils.safestring import mark_safe
 
-from .citations import REPORT_TYPES
+from .citations import REPORT_TYPES, corporate_author
 
 # Characters that could end a <script> element or start a comment inside one.
 _JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
@@ -82,10 +82,11 @@ def article_jsonld(article, request):
 
 
 def _archive_as_author(absolute):
-    """An unsigned article's author, as its citations give it (`corporate_author()`)."""
-    if not settings.ARCHIVE_CORPORATE_AUTHOR:
-        return []
-    return [{"@type": "Organization", "name": settings.ARCHIVE_NAME, "url": absolute("/")}]
+    """An unsigned article's author, by the citations' one rule (`corporate_author()`)."""
+    return [
+        {"@type": "Organization", "name": author["literal"], "url": absolute("/")}
+        for author in corporate_author()
+    ]
 
 
 def scholar_tags(article, request):
@@ -98,8 +99,8 @@ def scholar_tags(article, request):
             ("citation_author_institution", affiliation.institution.name)
             for affiliation in authorship.affiliations_at_publication()
         ]
-    if not byline and settings.ARCHIVE_CORPORATE_AUTHOR:
-        tags.append(("citation_author", settings.ARCHIVE_NAME))
+    if not byline:
+        tags += [("citation_author", author["literal"]) for author in corporate_author()]
     tags += [
         ("citation_publication_date", article.published_at.strftime("%Y/%m/%d")),
         ("citation_online_date", article.published_at.strftime("%Y/%m/%d")),
