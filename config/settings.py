@@ -103,6 +103,11 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "OPTIONS": {"environment": "config.jinja.environment"},
+    },
 ]
 
 WSGI_APPLICATION = "config.wsgi.application"

@@ -34,7 +34,6 @@ def toggle_filter(context, name, value):
     return "?" + query.urlencode()
 
 
-@register.simple_tag(takes_context=True)
 def facet_links(context, counts):
     """(value, link) for each value of one facet: what `toggle_filter` gives each.
 

@@ -135,6 +135,23 @@ def test_titles_are_escaped(client):
     assert "&lt;img src=x" in page
 
 
+def test_cards_escape_what_editors_typed_and_keep_the_highlight(client):
+    """Cards and facet lists are drawn by Jinja2: they escape as Django's templates do."""
+    article = ArticleFactory(
+        title='<img src=x onerror="alert(1)"> Sealift',
+        deck="<b>Ports</b> & sea",
+        body="Chartered sealift carries the stores.",
+    )
+    listing = article.article_type.get_absolute_url()
+    for path in ["/", listing, "/search/", "/search/?q=sealift"]:
+        page = client.get(path).content.decode()
+        assert '<img src=x onerror="alert(1)">' not in page, path
+        assert "&lt;img src=x onerror=" in page, path
+    page = client.get("/search/?q=sealift").content.decode()
+    assert "&lt;b&gt;Ports&lt;/b&gt; &amp; sea" in page
+    assert "Chartered <mark>sealift</mark> carries" in page
+
+
 def test_the_home_page_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
     ThemeFactory.create_batch(3)
     for _ in range(25):
