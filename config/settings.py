@@ -132,6 +132,8 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # The search engine's index (tantivy): one directory per database under this one,
 # rebuilt from the database by `manage.py rebuild_search_index` or on first use.
 SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR") or BASE_DIR / "search-index")
+# Threads per process that count a search's facets beside the rest of its work.
+SEARCH_THREADS = int(os.environ.get("SEARCH_THREADS", "2"))
 
 # Redis when REDIS_URL is set (shared by all workers), local memory otherwise.
 if os.environ.get("REDIS_URL"):

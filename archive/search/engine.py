@@ -10,11 +10,15 @@ but not its own, all from one aggregation request, so the words are matched once
 
 import difflib
 import html
+import os
 import re
 import time
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import cached_property
 
 import tantivy
+from django.conf import settings
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -27,6 +31,7 @@ from .query import parse_web_search as parse
 FIELD_BOOSTS = {"title": 10.0, "head": 4.0, "body": 1.0}
 SORTS = {"newest": tantivy.Order.Desc, "oldest": tantivy.Order.Asc}
 MAX_FACET_VALUES = 1_000_000  # every value, so that counts are exact
+FACETS_BY_COST = ("author", "topic", "region", "institution", "theme", "series", "type", "year")
 MAX_SYNONYM_WORDS = 6
 SNIPPET_CHARS = 220
 SNIPPET_ELLIPSIS = "…"
@@ -43,10 +48,15 @@ class Hits:
 
     ids: list
     total: int
-    counts: dict = field(default_factory=dict)  # facet -> {value id: count}
     corrected: str = ""  # the text searched instead of the reader's, when it found nothing
     query: object = None  # the whole query, which the snippets highlight
     matched: object = None  # the words' part: pass it back for the next page of one search
+    counting: object = None  # what `counts` waits for: the facet counts being counted
+
+    @cached_property
+    def counts(self):
+        """facet -> {value id: count}, once the threads counting them are done."""
+        return self.counting() if self.counting else {}
 
 
 def search(
@@ -81,6 +91,9 @@ def _search(text, filters, sort, offset, limit, using, now=None, counts=True, ma
         return Hits([], 0)
     visible = builder.and_all(matched, builder.visible(now))
     query = builder.and_all(visible, *builder.selections(filters))
+    counting = None
+    if counts:
+        counting = count_facets(searcher, visible, filters, split=not builder.phrases)
     if sort in SORTS or not text:
         found = searcher.search(
             query,
@@ -94,14 +107,17 @@ def _search(text, filters, sort, offset, limit, using, now=None, counts=True, ma
         found = searcher.search(query, limit, count=True, offset=offset)
     addresses = [address for _, address in found.hits]
     ids = [int(pk) for pk in searcher.fast_field_values("id", addresses)] if addresses else []
-    hits = Hits(ids, found.count, query=query, matched=matched)
-    if counts:
-        hits.counts = facet_counts(searcher, visible, filters)
-    return hits
+    return Hits(ids, found.count, query=query, matched=matched, counting=counting)
 
 
-def facet_counts(searcher, matched, filters):
-    """Every facet's count per value; a selected facet's without its own selection."""
+def count_facets(searcher, matched, filters, split=True):
+    """Start counting every facet's values; return the function that waits for the counts.
+
+    A selected facet is counted without its own selection. The engine counts in threads
+    (it lets go of the GIL), beside the search for the page's results and the rest of
+    the page's work. A query without phrases is counted in two halves at once; a phrase
+    is not split, since each half would check its positions again.
+    """
     selected = [name for name in FACET_FIELDS if filters.get(name)]
     jobs = [(None, [name for name in FACET_FIELDS if name not in selected])]
     jobs += [(name, [name]) for name in selected]
@@ -113,13 +129,45 @@ def facet_counts(searcher, matched, filters):
             request[f"without-{skip}"] = {"filter": " AND ".join(others), "aggs": terms}
         else:
             request.update(terms)
-    result = searcher.aggregate(matched, request)
-    counts = {}
-    for skip, names in jobs:
-        scope = result.get(f"without-{skip}", result)
-        for name in names:
-            counts[name] = {int(b["key"]): int(b["doc_count"]) for b in scope[name]["buckets"]}
+    parts = _halves(request) if split else [request]
+    pending = [_threads().submit(searcher.aggregate, matched, part) for part in parts]
+
+    def counts():
+        result = {}
+        for part in pending:
+            result.update(part.result())
+        found = {}
+        for skip, names in jobs:
+            scope = result.get(f"without-{skip}", result)
+            for name in names:
+                found[name] = {int(b["key"]): int(b["doc_count"]) for b in scope[name]["buckets"]}
+        return found
+
     return counts
+
+
+def _halves(request):
+    """The aggregations in two parts of about equal cost, dearest facets dealt out first."""
+    parts = ({}, {})
+    for rank, key in enumerate(sorted(request, key=_cost_rank)):
+        parts[0 if rank % 4 in (0, 3) else 1][key] = request[key]
+    return [part for part in parts if part]
+
+
+def _cost_rank(key):
+    """A facet's place in FACETS_BY_COST; first, the part that counts every unselected one."""
+    name = key.removeprefix("without-")
+    return FACETS_BY_COST.index(name) if name in FACETS_BY_COST else -1
+
+
+_pool = (None, None)  # (process id, executor): threads do not survive a fork
+
+
+def _threads():
+    global _pool
+    if _pool[0] != os.getpid():
+        _pool = (os.getpid(), ThreadPoolExecutor(settings.SEARCH_THREADS, "facet-counts"))
+    return _pool[1]
 
 
 def _filter_string(name, values):
@@ -131,6 +179,7 @@ class QueryBuilder:
 
     def __init__(self, schema, using="default"):
         self.schema, self.using = schema, using
+        self.phrases = False  # whether a phrase is among the terms: its positions are checked
 
     def text(self, text):
         """The words' query, or None when nothing positive is left to find."""
@@ -172,6 +221,7 @@ class QueryBuilder:
                 query = tantivy.Query.term_query(self.schema, name, tokens[0][1])
             else:
                 query = tantivy.Query.phrase_query(self.schema, name, tokens)
+                self.phrases = True
             per_field.append(tantivy.Query.boost_query(query, boost))
         return self.any_of(*per_field)
 

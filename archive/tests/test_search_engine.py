@@ -178,6 +178,7 @@ def test_facet_counts_equal_a_brute_force_count(corpus, data):  # noqa: F811
 
     assert {Article.objects.get(pk=pk).slug for pk in hits.ids} == expected_results
     assert hits.total == len(expected_results)
+    assert set(hits.counts) == set(search_index.FACET_FIELDS)
     for name, counts in hits.counts.items():
         keys = {pk: key for key, pk in ids[name].items()}
         assert {keys[pk]: n for pk, n in counts.items()} == expected_counts[name], name

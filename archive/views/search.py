@@ -30,13 +30,13 @@ def _run_search(request, facet_limit):
     except InvalidSearch as invalid:
         return {"form": invalid.form, "error": str(invalid), "kept": invalid.form.kept()}, 400
     data = form.cleaned_data
-    facets = search.facets(limit=facet_limit)
     paginator = Paginator(search.results(), PAGE_SIZE)
     try:
         page = page_or_404(paginator, data["page"])
     except Http404 as missing:
         return {"form": form, "search": search, "error": str(missing)}, 404
-    search.add_snippets(page.object_list)
+    search.add_snippets(page.object_list)  # while the engine counts the facets
+    facets = search.facets(limit=facet_limit)
     selected = search.selected(facets)
     notes = list(form.notes) + [
         f"No {facet.label.lower()} “{value}” is known here; remove that filter to see results."
