@@ -110,6 +110,14 @@ def test_a_feed_holds_the_latest_fifty(client):
     assert entries[0].published_parsed > entries[-1].published_parsed
 
 
+@pytest.mark.parametrize("url", ["/feed/", "/feed/atom/"])
+def test_a_feed_reaches_the_server_in_one_piece(client, listing, url):
+    """The server writes each piece of a response to the socket: one piece, one write."""
+    response = client.get(url)
+    assert response.status_code == 200
+    assert len(list(response)) == 1
+
+
 def test_a_conditional_get_answers_304_until_something_is_published(client, listing):
     first = client.get("/feed/")
     etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
