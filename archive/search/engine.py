@@ -5,7 +5,7 @@ One tantivy query answers a reader's search: the same web-search syntax as befor
 summary, authors and topics, then body), the editors' vocabulary aliases as synonyms
 both ways, and a spelling correction when the words as typed find nothing. Counts
 are exact and disjunctive: each facet's counts apply every other facet's selection
-but not its own, all from one aggregation request, so the words are matched once.
+but not its own; they are counted in threads while the page's results are made.
 """
 
 import difflib
