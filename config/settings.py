@@ -133,7 +133,7 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # rebuilt from the database by `manage.py rebuild_search_index` or on first use.
 SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR") or BASE_DIR / "search-index")
 # Threads per process that count a search's facets beside the rest of its work.
-SEARCH_THREADS = int(os.environ.get("SEARCH_THREADS", "2"))
+SEARCH_THREADS = max(1, int(os.environ.get("SEARCH_THREADS", "2")))
 
 # Redis when REDIS_URL is set (shared by all workers), local memory otherwise.
 if os.environ.get("REDIS_URL"):
