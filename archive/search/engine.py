@@ -89,7 +89,7 @@ def _search(text, filters, sort, offset, limit, using, now=None, counts=True, ma
         matched = builder.text(text) if text else tantivy.Query.all_query()
     if matched is None:
         return Hits([], 0)
-    visible = builder.and_all(matched, builder.visible(now))
+    visible = builder.visible(matched, now)
     query = builder.and_all(visible, *builder.selections(filters))
     counting = None
     if counts:
@@ -225,9 +225,13 @@ class QueryBuilder:
             per_field.append(tantivy.Query.boost_query(query, boost))
         return self.any_of(*per_field)
 
-    def visible(self, now):
-        """Published by now: scheduled articles are indexed with their time."""
-        return tantivy.Query.range_query(self.schema, "time", tantivy.FieldType.Integer, None, now)
+    def visible(self, query, now):
+        """`query`'s matches published by now. Scheduled articles are indexed with their
+        time: leaving out the few still to come is cheaper than keeping all the rest."""
+        later = tantivy.Query.range_query(
+            self.schema, "time", tantivy.FieldType.Integer, now + 1, None
+        )
+        return tantivy.Query.boolean_query([(Must, query), (MustNot, later)])
 
     def selections(self, filters):
         return [
@@ -395,7 +399,8 @@ def visible_ids(using="default", now=None):
     sync(using)
     searcher = Reader.searcher(using)
     builder = QueryBuilder(Reader.schema(using), using)
-    query = builder.visible(int(now if now is not None else time.time()))
+    now = int(now if now is not None else time.time())
+    query = builder.visible(tantivy.Query.all_query(), now)
     found = searcher.search(query, max(searcher.num_docs, 1), count=False)
     addresses = [address for _, address in found.hits]
     return {int(pk) for pk in searcher.fast_field_values("id", addresses)} if addresses else set()
