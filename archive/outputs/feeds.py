@@ -241,7 +241,7 @@ class SearchFeed(ArticleFeed):
     """A saved search: the search page's parameters, newest first, as a subscription."""
 
     def get_object(self, request):
-        return search_from_request(request, sort="newest")[1]
+        return search_from_request(request, sort="newest", counted=False)[1]
 
     def articles(self, search):
         return search.first(FEED_SIZE)

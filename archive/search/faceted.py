@@ -67,14 +67,16 @@ class FacetedSearch:
     """A reader's search: text, facet selections and sort, over published articles only.
 
     When the words as typed find nothing, the engine searches them spelt right and
-    `corrected` says what it searched; `exact` turns that off.
+    `corrected` says what it searched; `exact` turns that off. `counted=False` is for
+    what shows no facets (feeds, exports): the engine then counts nothing.
     """
 
-    def __init__(self, text="", filters=None, sort="newest", exact=False):
+    def __init__(self, text="", filters=None, sort="newest", exact=False, counted=True):
         self.text = text
         self.filters = {name: list(values) for name, values in (filters or {}).items() if values}
         self.sort = sort if (sort != "relevance" or text) else "newest"
         self.exact = exact
+        self.counted = counted
 
     @cached_property
     def labels(self):
@@ -93,7 +95,12 @@ class FacetedSearch:
     def _first(self):
         """The first results with the total, the counts and any correction: one query."""
         return engine.search(
-            self.text, self._selections, self.sort, limit=FIRST_RESULTS, correct=not self.exact
+            self.text,
+            self._selections,
+            self.sort,
+            limit=FIRST_RESULTS,
+            correct=not self.exact,
+            counts=self.counted,
         )
 
     @property

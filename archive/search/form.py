@@ -135,15 +135,16 @@ class InvalidSearch(BadRequest):
         self.form = form
 
 
-def search_from_request(request, sort=None):
+def search_from_request(request, sort=None, counted=True):
     """(form, FacetedSearch) from the query string; InvalidSearch when it is not one.
 
-    The search page, its JSON twin, its feeds and its citation downloads all start here.
+    The search page, its JSON twin, its feeds and its citation downloads all start here;
+    the feeds and downloads show no facets, so they ask for no counts.
     """
     form = SearchForm(request.GET)
     if not form.is_valid():
         raise InvalidSearch(form)
     data = form.cleaned_data
     return form, FacetedSearch(
-        data["q"], data["filters"], sort or data["sort"], exact=data["exact"]
+        data["q"], data["filters"], sort or data["sort"], exact=data["exact"], counted=counted
     )

@@ -110,6 +110,22 @@ def test_a_feed_holds_the_latest_fifty(client):
     assert entries[0].published_parsed > entries[-1].published_parsed
 
 
+@pytest.mark.parametrize(
+    "url", ["/search/feed/?q=quad", "/search/feed/atom/?q=quad", "/search/cite.bib?q=quad"]
+)
+def test_a_saved_searchs_feed_and_export_count_no_facets(client, listing, url, monkeypatch):
+    """They show no facets: a feed reader's polls must not pay for counting them."""
+    from archive.search import engine
+
+    def counted(*args, **kwargs):
+        raise AssertionError("facets counted for a page that shows none")
+
+    monkeypatch.setattr(engine, "count_facets", counted)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"The Quad at sea" in response.content
+
+
 @pytest.mark.parametrize("url", ["/feed/", "/feed/atom/"])
 def test_a_feed_reaches_the_server_in_one_piece(client, listing, url):
     """The server writes each piece of a response to the socket: one piece, one write."""

@@ -130,7 +130,7 @@ def api_search(request):
 @require_safe
 def search_citations(request, export_format):
     """The first EXPORT_LIMIT results of a search, newest first, for a reference manager."""
-    _, search = search_from_request(request)
+    _, search = search_from_request(request, counted=False)
     articles = search.results(Article.objects.with_bylines().with_topics())[:EXPORT_LIMIT]
     records = [
         csl_record(article, request.build_absolute_uri(article.get_absolute_url()))
