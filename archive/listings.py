@@ -15,6 +15,7 @@ from django.urls import reverse
 from authors.models import Author, Institution
 
 from .models import Article, Series, Theme, Topic
+from .search.faceted import FacetedSearch
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class Listing:
     select: Callable  # (published articles, object) -> those in the listing
     heading: Callable  # object -> the title of its page and feeds
     describe: Callable  # object -> the feed's description
+    facet: str = ""  # the search engine's facet that selects the same articles, if one does
 
     def get(self, slug):
         """The object with this slug, or a 404 when it has no public page."""
@@ -33,6 +35,21 @@ class Listing:
 
     def articles(self, obj):
         return self.select(Article.objects.published(), obj)
+
+    def cards(self, obj, search=None):
+        """The page's articles, newest first, as a sequence a Paginator pages through.
+
+        Where an engine facet selects the same articles, the engine counts and pages them
+        from its posting lists, where the database counted and sorted every article of a
+        big theme for each page. An author's listing takes every role, the facet authors.
+        """
+        if not self.facet:
+            return self.articles(obj).for_cards()
+        return (search or self.search(obj, counted=False)).results()
+
+    def search(self, obj, counted=True):
+        """The engine's search for this listing's articles (with its facets' counts)."""
+        return FacetedSearch(filters={self.facet: [obj.slug]}, counted=counted)
 
     def url_name(self, suffix=""):
         return f"{self.namespace}:{self.name}{suffix}"
@@ -73,6 +90,7 @@ LISTINGS = {
             select=lambda articles, theme: articles.in_theme(theme),
             heading=lambda theme: theme.name,
             describe=_about,
+            facet="theme",
         ),
         Listing(
             "topic",
@@ -82,6 +100,7 @@ LISTINGS = {
             select=lambda articles, topic: articles.in_topic(topic),
             heading=lambda topic: topic.name,
             describe=_about,
+            facet="topic",
         ),
         Listing(
             "series",
@@ -91,6 +110,7 @@ LISTINGS = {
             select=lambda articles, series: articles.in_series(series),
             heading=lambda series: series.name,
             describe=lambda series: series.description or series.name,
+            facet="series",
         ),
         Listing(
             "author",
@@ -109,6 +129,7 @@ LISTINGS = {
             select=lambda articles, institution: articles.by_institution(institution),
             heading=lambda institution: institution.name,
             describe=lambda institution: f"Analysis by people of {institution.name}",
+            facet="institution",
         ),
     ]
 }

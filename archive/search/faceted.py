@@ -161,6 +161,10 @@ class FacetedSearch:
             if not engine.search("", {"year": [int(year)]}, limit=1, counts=False).total
         ]
 
+    def counts_by_id(self, name):
+        """One facet's count for every value it has here, by value id."""
+        return self._first.counts.get(name, {})
+
     def facets(self, limit=100):
         """Every facet's counts, sorted for display and cut to `limit`, selections kept."""
         results, missing = [], {}

@@ -2,15 +2,12 @@
 
 from django.core.exceptions import BadRequest, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
 from ..listings import LISTINGS
-from ..models import (
-    Article,
-)
 from ..search.form import parse_page_number
 
 PAGE_SIZE = 20
@@ -35,10 +32,10 @@ def page_or_404(paginator, number):
     return paginator.page(number)
 
 
-def render_listing(request, listing, obj, template, **extra):
+def render_listing(request, listing, obj, template, search=None, **extra):
     """A listing's page: the object, a page of its published articles, its feeds."""
-    articles = listing.articles(obj).for_cards()
-    context = {listing.name: obj, "page": paginate(request, articles), **listing.context(obj)}
+    context = {listing.name: obj, "page": paginate(request, listing.cards(obj, search))}
+    context |= listing.context(obj)
     return render(request, template, context | extra)
 
 
@@ -52,17 +49,23 @@ def topic_detail(request, slug):
 def theme_detail(request, slug):
     listing = LISTINGS["theme"]
     theme = listing.get(slug)
-    published = Article.objects.published()
-    topics = (
-        theme.topics.annotate(
-            num_articles=Count(
-                "tagged_articles", filter=Q(tagged_articles__content_object__in=published)
-            )
-        )
-        .filter(num_articles__gt=0)
-        .order_by("-num_articles", "name")
+    search = listing.search(theme)
+    topics = SimpleLazyObject(lambda: _topics_in_use(theme, search))  # read after the page
+    return render_listing(
+        request, listing, theme, "archive/theme_detail.html", search=search, topics=topics
     )
-    return render_listing(request, listing, theme, "archive/theme_detail.html", topics=topics)
+
+
+def _topics_in_use(theme, search):
+    """The theme's topics readers find articles under, the most used first, with counts.
+
+    The engine counts them from the theme's search, which pages its articles too.
+    """
+    counts = search.counts_by_id("topic")
+    topics = [topic for topic in theme.topics.all() if counts.get(topic.pk)]
+    for topic in topics:
+        topic.num_articles = counts[topic.pk]
+    return sorted(topics, key=lambda topic: (-topic.num_articles, topic.name))
 
 
 @require_safe
