@@ -130,7 +130,8 @@ def plan_requests(args):
 def _matches(text="", **filters):
     from archive.search.faceted import FacetedSearch
 
-    return FacetedSearch(text, filters, exact=True, counted=False).total  # as typed
+    # exact: as typed, so a miss stays a miss rather than a corrected search's count
+    return FacetedSearch(text, filters, exact=True, counted=False).total
 
 
 def search_mix(articles):

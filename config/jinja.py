@@ -21,10 +21,12 @@ def date(value, format_string):
 
 
 def pluralize(count, suffix="s"):
+    """Django's `pluralize` filter, as the facet counts use it."""
     return "" if count == 1 else suffix
 
 
 def environment(**options):
+    """The environment Django's Jinja2 backend builds, with Django's URLs, static and dates."""
     env = Environment(**options)
     env.globals.update(url=reverse, static=static)
     env.filters.update(date=date, pluralize=pluralize)

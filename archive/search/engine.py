@@ -115,30 +115,31 @@ def count_facets(searcher, matched, filters, split=True):
 
     A selected facet is counted without its own selection. The engine counts in threads
     (it lets go of the GIL), beside the search for the page's results and the rest of
-    the page's work. A query without phrases is counted in two halves at once; a phrase
-    is not split, since each half would check its positions again.
+    the page's work. A query without phrases is counted in two parts at once, the
+    dearest facets dealt out first; a phrase is not split, since each part would check
+    its positions again.
     """
-    selected = [name for name in FACET_FIELDS if filters.get(name)]
-    jobs = [(None, [name for name in FACET_FIELDS if name not in selected])]
-    jobs += [(name, [name]) for name in selected]
-    request = {}
-    for skip, names in jobs:
+    groups = _facet_groups(filters, parts=2 if split else 1)
+    parts = [{} for _ in range(2 if split else 1)]
+    for n, (skip, names) in enumerate(groups):
         terms = {name: {"terms": {"field": name, "size": MAX_FACET_VALUES}} for name in names}
-        others = [_filter_string(name, filters[name]) for name in selected if name != skip]
+        others = [
+            _filter_string(name, ids) for name, ids in filters.items() if ids and name != skip
+        ]
+        part = parts[n % len(parts)]
         if others:
-            request[f"without-{skip}"] = {"filter": " AND ".join(others), "aggs": terms}
+            part[f"group-{n}"] = {"filter": " AND ".join(others), "aggs": terms}
         else:
-            request.update(terms)
-    parts = _halves(request) if split else [request]
-    pending = [_threads().submit(searcher.aggregate, matched, part) for part in parts]
+            part.update(terms)
+    pending = [_threads().submit(searcher.aggregate, matched, part) for part in parts if part]
 
     def counts():
         result = {}
         for part in pending:
             result.update(part.result())
         found = {}
-        for skip, names in jobs:
-            scope = result.get(f"without-{skip}", result)
+        for n, (_, names) in enumerate(groups):
+            scope = result.get(f"group-{n}", result)
             for name in names:
                 found[name] = {int(b["key"]): int(b["doc_count"]) for b in scope[name]["buckets"]}
         return found
@@ -146,24 +147,26 @@ def count_facets(searcher, matched, filters, split=True):
     return counts
 
 
-def _halves(request):
-    """The aggregations in two parts of about equal cost, dearest facets dealt out first."""
-    parts = ({}, {})
-    for rank, key in enumerate(sorted(request, key=_cost_rank)):
-        parts[0 if rank % 4 in (0, 3) else 1][key] = request[key]
-    return [part for part in parts if part]
+def _facet_groups(filters, parts):
+    """(selected facet or None, facets counted under the others' selections) per group.
 
-
-def _cost_rank(key):
-    """A facet's place in FACETS_BY_COST; first, the part that counts every unselected one."""
-    name = key.removeprefix("without-")
-    return FACETS_BY_COST.index(name) if name in FACETS_BY_COST else -1
+    The unselected facets form one group per part, the dearest dealt out first; each
+    selected facet is a group of its own.
+    """
+    dearest_first = sorted(FACET_FIELDS, key=FACETS_BY_COST.index)  # a facet left out fails
+    selected = [name for name in dearest_first if filters.get(name)]
+    unselected = [name for name in dearest_first if name not in selected]
+    groups = [(None, unselected[n::parts]) for n in range(parts)]
+    return [(skip, names) for skip, names in groups if names] + [
+        (name, [name]) for name in selected
+    ]
 
 
 _pool = (None, None)  # (process id, executor): threads do not survive a fork
 
 
 def _threads():
+    """This process's counting threads; a forked worker makes its own."""
     global _pool
     if _pool[0] != os.getpid():
         _pool = (os.getpid(), ThreadPoolExecutor(settings.SEARCH_THREADS, "facet-counts"))

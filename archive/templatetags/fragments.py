@@ -1,7 +1,7 @@
 """Fragments a page repeats many times, drawn by Jinja2 (config/jinja.py) from Django pages.
 
-A search page shows twenty cards and up to eight hundred facet links; in Django's
-template language they were a third of its time.
+A search page shows twenty cards and up to two hundred and forty facet links; in
+Django's template language they were a third of its time.
 """
 
 from django import template
@@ -14,21 +14,25 @@ register = template.Library()
 
 
 def render(name, **context):
+    """A Jinja2 fragment as safe HTML: it autoescapes what it draws, as Django does."""
     return mark_safe(engines["jinja2"].get_template(name).render(context))
 
 
 @register.simple_tag
 def card(article, compact=False):
+    """An article's card in a list; `compact` leaves out its series and deck."""
     return render("includes/article_card.html", article=article, compact=compact)
 
 
 @register.simple_tag
 def byline(article):
+    """"By" and the authors in byline order, each a link to their page."""
     return render("includes/byline.html", article=article)
 
 
 @register.simple_tag
 def article_dates(article):
+    """The publication date and reading time."""
     return render("includes/article_dates.html", article=article)
 
 
