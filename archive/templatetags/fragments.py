@@ -26,7 +26,7 @@ def card(article, compact=False):
 
 @register.simple_tag
 def byline(article):
-    """"By" and the authors in byline order, each a link to their page."""
+    """The authors in byline order after "By", each a link to their page."""
     return render("includes/byline.html", article=article)
 
 
