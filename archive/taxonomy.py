@@ -5,12 +5,12 @@ Defined beside the articles' models and imported by `archive.models`, which regi
 """
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from taggit.models import NaturalKeyManager, NaturalKeyModel, TagBase, TaggedItemBase
 
 from .plain_text import PlainTextMixin
-from .visibility import public_queryset
+from .visibility import PublicTaxonomyQuerySet, public_queryset
 
 
 class ArticleType(PlainTextMixin, NaturalKeyModel):
@@ -56,6 +56,15 @@ class Series(PlainTextMixin, models.Model):
         return reverse("archive:series", kwargs={"slug": self.slug})
 
 
+class ThemeQuerySet(PublicTaxonomyQuerySet):
+    def public(self):
+        """Themes with a topic readers may see: the same rule, asked a topic at a time.
+
+        Asked through the articles, PostgreSQL hashed every tagging of a big theme first.
+        """
+        return self.filter(Exists(Topic.objects.public().filter(theme=OuterRef("pk"))))
+
+
 class Theme(PlainTextMixin, NaturalKeyModel):
     """The curated top level of the taxonomy; topics roll up to a theme."""
 
@@ -65,7 +74,7 @@ class Theme(PlainTextMixin, NaturalKeyModel):
     position = models.PositiveSmallIntegerField(default=0, help_text="Order on the home page.")
 
     natural_key_fields = ["slug"]
-    objects = public_queryset("topic_links__tag__theme")
+    objects = ThemeQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "name"]
