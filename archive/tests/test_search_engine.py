@@ -141,11 +141,12 @@ def test_vocabulary_aliases_are_synonyms_both_ways():
 def test_an_alias_added_after_a_search_is_a_synonym_at_once():
     topic = TopicFactory(name="Maritime domain awareness")
     article = ArticleFactory(title="Sharing the picture at sea", topics=[topic])
-    assert search_engine.search("MDA").total == 0
+    # uncorrected: "MDA" is close enough to "media", which Faker's decks may hold
+    assert search_engine.search("MDA", correct=False).total == 0
 
     VocabularyAlias.objects.create(text="MDA", topic=topic)
 
-    assert search_engine.search("MDA").ids == [article.pk]
+    assert search_engine.search("MDA", correct=False).ids == [article.pk]
 
 
 def test_snippets_are_highlighted_by_the_engine():
