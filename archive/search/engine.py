@@ -397,6 +397,17 @@ def _opening(text):
     return text[:SNIPPET_CHARS].rsplit(" ", 1)[0] + f" {SNIPPET_ELLIPSIS}"
 
 
+def value_counts(name, using="default", now=None):
+    """How many articles readers may find now carry each value of one facet, by value id."""
+    sync(using)
+    builder = QueryBuilder(Reader.schema(using), using)
+    now = int(now if now is not None else time.time())
+    query = builder.visible(tantivy.Query.all_query(), now)
+    request = {name: {"terms": {"field": name, "size": MAX_FACET_VALUES}}}
+    buckets = Reader.searcher(using).aggregate(query, request)[name]["buckets"]
+    return {int(b["key"]): int(b["doc_count"]) for b in buckets}
+
+
 def visible_ids(using="default", now=None):
     """Every article id a reader could find now: what the property test compares."""
     sync(using)

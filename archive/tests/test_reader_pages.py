@@ -5,9 +5,10 @@ import datetime
 import pytest
 from django.contrib.staticfiles import finders
 from django.urls import reverse
+from django.utils import timezone
 
 from archive.models import Article
-from archive.tests.factories import ArticleFactory, ThemeFactory, TopicFactory
+from archive.tests.factories import ArticleFactory, SeriesFactory, ThemeFactory, TopicFactory
 from authors.tests.factories import AffiliationFactory, AuthorFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +33,18 @@ def test_the_home_page_leads_with_the_newest_story_and_has_a_section_a_theme(cli
     assert [(theme.slug, [a.title for a in articles]) for theme, articles in sections] == [
         ("mda", ["Undersea cables"])
     ]
+
+
+def test_the_home_page_counts_each_series_readers_can_see(client):
+    dialogues, drafts = SeriesFactory(name="Dialogues"), SeriesFactory(name="Drafts only")
+    ArticleFactory.create_batch(2, series=dialogues)
+    ArticleFactory(series=dialogues, status="draft", published_at=None)
+    ArticleFactory(series=dialogues, published_at=timezone.now() + datetime.timedelta(days=1))
+    ArticleFactory(series=drafts, status="draft", published_at=None)
+    page = text_of(client.get(reverse("archive:home")))
+    chips = page[page.index('aria-label="Series"') :]
+    assert 'Dialogues <span class="count">2</span>' in chips
+    assert "Drafts only" not in page
 
 
 def test_the_article_page_has_a_side_column_with_authors_topics_themes_and_citation(client):

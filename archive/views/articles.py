@@ -46,9 +46,18 @@ def _bylines_with_affiliations():
 
 @require_safe
 def home(request):
-    """A lead story, the latest analysis, then the newest few in each theme."""
-    articles = list(Article.objects.published().for_cards()[:HOME_PAGE_SIZE])
+    """A lead story, the latest analysis, then the newest few in each theme.
+
+    The search engine answers each list's newest from its time column and counts the
+    series, without reading the articles; one query then fetches every card.
+    """
     themes = list(Theme.objects.public())
+    latest = _newest({}, HOME_PAGE_SIZE)
+    sections = [(theme, _newest({"theme": [theme.pk]}, HOME_THEME_ARTICLES)) for theme in themes]
+    sections = [(theme, ids) for theme, ids in sections if ids]
+    wanted = {*latest, *(pk for _, ids in sections for pk in ids)}
+    cards = Article.objects.published().for_cards().in_bulk(wanted) if wanted else {}
+    articles = [cards[pk] for pk in latest if pk in cards]
     return render(
         request,
         "archive/home.html",
@@ -56,31 +65,26 @@ def home(request):
             "lead": articles[0] if articles else None,
             "also": articles[1:HOME_ALSO],
             "latest": articles[HOME_ALSO:],
-            "theme_sections": _theme_sections(themes),
+            "theme_sections": [
+                (theme, [cards[pk] for pk in ids if pk in cards]) for theme, ids in sections
+            ],
             "themes": themes,
-            "series_list": Series.objects.annotate(
-                num_articles=Count("articles", filter=Q(articles__in=Article.objects.published()))
-            ).filter(num_articles__gt=0),
+            "series_list": _series_in_use(),
         },
     )
 
 
-def _theme_sections(themes):
-    """(theme, its newest articles) for themes with any, from the search engine.
+def _newest(filters, limit):
+    return engine.search("", filters, "newest", limit=limit, counts=False).ids
 
-    The engine answers each theme's newest from its time column without reading the
-    articles; one query then fetches every section's cards.
-    """
-    picks = []
-    for theme in themes:
-        found = engine.search(
-            "", {"theme": [theme.pk]}, "newest", limit=HOME_THEME_ARTICLES, counts=False
-        )
-        if found.ids:
-            picks.append((theme, found.ids))
-    wanted = {pk for _, ids in picks for pk in ids}
-    cards = Article.objects.published().for_cards().in_bulk(wanted) if wanted else {}
-    return [(theme, [cards[pk] for pk in ids if pk in cards]) for theme, ids in picks]
+
+def _series_in_use():
+    """Series readers find articles in, by name, each with its number of articles."""
+    counts = engine.value_counts("series")
+    series_list = list(Series.objects.filter(pk__in=counts))
+    for series in series_list:
+        series.num_articles = counts[series.pk]
+    return series_list
 
 
 @require_safe
