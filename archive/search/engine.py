@@ -105,9 +105,13 @@ def _search(text, filters, sort, offset, limit, using, now=None, counts=True, ma
         )
     else:
         found = searcher.search(query, limit, count=True, offset=offset)
+    return Hits(_ids(searcher, found), found.count, query=query, matched=matched, counting=counting)
+
+
+def _ids(searcher, found):
+    """The article ids of the engine's hits, in its order."""
     addresses = [address for _, address in found.hits]
-    ids = [int(pk) for pk in searcher.fast_field_values("id", addresses)] if addresses else []
-    return Hits(ids, found.count, query=query, matched=matched, counting=counting)
+    return [int(pk) for pk in searcher.fast_field_values("id", addresses)] if addresses else []
 
 
 def count_facets(searcher, matched, filters, split=True):
@@ -397,27 +401,40 @@ def _opening(text):
     return text[:SNIPPET_CHARS].rsplit(" ", 1)[0] + f" {SNIPPET_ELLIPSIS}"
 
 
-def value_counts(name, using="default", now=None):
-    """How many articles readers may find now carry each value of one facet, by value id."""
+def _everything(using, now):
+    """(searcher, query builder, query for all readers may find now), the index synced."""
     sync(using)
     builder = QueryBuilder(Reader.schema(using), using)
     now = int(now if now is not None else time.time())
-    query = builder.visible(tantivy.Query.all_query(), now)
+    return Reader.searcher(using), builder, builder.visible(tantivy.Query.all_query(), now)
+
+
+def newest_ids(lists, using="default", now=None):
+    """For each (facet selections, limit), the ids of its newest articles: one sync for all."""
+    searcher, builder, everything = _everything(using, now)
+    newest = []
+    for filters, limit in lists:
+        query = builder.and_all(everything, *builder.selections(filters))
+        found = searcher.search(
+            query, limit, count=False, order_by_field="time", order=SORTS["newest"]
+        )
+        newest.append(_ids(searcher, found))
+    return newest
+
+
+def value_counts(name, using="default", now=None):
+    """How many articles readers may find now carry each value of one facet, by value id."""
+    searcher, _, everything = _everything(using, now)
     request = {name: {"terms": {"field": name, "size": MAX_FACET_VALUES}}}
-    buckets = Reader.searcher(using).aggregate(query, request)[name]["buckets"]
+    buckets = searcher.aggregate(everything, request)[name]["buckets"]
     return {int(b["key"]): int(b["doc_count"]) for b in buckets}
 
 
 def visible_ids(using="default", now=None):
     """Every article id a reader could find now: what the property test compares."""
-    sync(using)
-    searcher = Reader.searcher(using)
-    builder = QueryBuilder(Reader.schema(using), using)
-    now = int(now if now is not None else time.time())
-    query = builder.visible(tantivy.Query.all_query(), now)
-    found = searcher.search(query, max(searcher.num_docs, 1), count=False)
-    addresses = [address for _, address in found.hits]
-    return {int(pk) for pk in searcher.fast_field_values("id", addresses)} if addresses else set()
+    searcher, _, everything = _everything(using, now)
+    found = searcher.search(everything, max(searcher.num_docs, 1), count=False)
+    return set(_ids(searcher, found))
 
 
 def render_highlight(marked_text):

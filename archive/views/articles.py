@@ -52,9 +52,10 @@ def home(request):
     series, without reading the articles; one query then fetches every card.
     """
     themes = list(Theme.objects.public())
-    latest = _newest({}, HOME_PAGE_SIZE)
-    sections = [(theme, _newest({"theme": [theme.pk]}, HOME_THEME_ARTICLES)) for theme in themes]
-    sections = [(theme, ids) for theme, ids in sections if ids]
+    latest, *newest = engine.newest_ids(
+        [({}, HOME_PAGE_SIZE), *(({"theme": [theme.pk]}, HOME_THEME_ARTICLES) for theme in themes)]
+    )
+    sections = [(theme, ids) for theme, ids in zip(themes, newest, strict=True) if ids]
     wanted = {*latest, *(pk for _, ids in sections for pk in ids)}
     cards = Article.objects.published().for_cards().in_bulk(wanted) if wanted else {}
     articles = [cards[pk] for pk in latest if pk in cards]
@@ -72,10 +73,6 @@ def home(request):
             "series_list": _series_in_use(),
         },
     )
-
-
-def _newest(filters, limit):
-    return engine.search("", filters, "newest", limit=limit, counts=False).ids
 
 
 def _series_in_use():
