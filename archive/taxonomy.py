@@ -5,12 +5,12 @@ Defined beside the articles' models and imported by `archive.models`, which regi
 """
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.urls import reverse
 from taggit.models import NaturalKeyManager, NaturalKeyModel, TagBase, TaggedItemBase
 
 from .plain_text import PlainTextMixin
-from .visibility import PublicTaxonomyQuerySet, public_queryset
+from .visibility import public_queryset, public_rows
 
 
 class ArticleType(PlainTextMixin, NaturalKeyModel):
@@ -56,15 +56,6 @@ class Series(PlainTextMixin, models.Model):
         return reverse("archive:series", kwargs={"slug": self.slug})
 
 
-class ThemeQuerySet(PublicTaxonomyQuerySet):
-    def public(self):
-        """Themes with a topic readers may see: the same rule, asked a topic at a time.
-
-        Asked through the articles, PostgreSQL hashed every tagging of a big theme first.
-        """
-        return self.filter(Exists(Topic.objects.public().filter(theme=OuterRef("pk"))))
-
-
 class Theme(PlainTextMixin, NaturalKeyModel):
     """The curated top level of the taxonomy; topics roll up to a theme."""
 
@@ -74,7 +65,7 @@ class Theme(PlainTextMixin, NaturalKeyModel):
     position = models.PositiveSmallIntegerField(default=0, help_text="Order on the home page.")
 
     natural_key_fields = ["slug"]
-    objects = ThemeQuerySet.as_manager()
+    objects = public_queryset(through=("archive.Topic", "theme", public_rows))
 
     class Meta:
         ordering = ["position", "name"]

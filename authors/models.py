@@ -1,6 +1,5 @@
 """People who write for the archive and the institutions they belong to."""
 
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.validators import (
     MaxValueValidator,
@@ -9,13 +8,13 @@ from django.core.validators import (
     URLValidator,
 )
 from django.db import models
-from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Concat
 from django.urls import reverse
 from reversion import register as register_revisions
 
 from archive.plain_text import PlainTextMixin
-from archive.visibility import PublicTaxonomyQuerySet, public_queryset
+from archive.visibility import on_published_articles, public_queryset
 
 ORCID_PATTERN = r"^[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]$"
 
@@ -116,18 +115,6 @@ def family_name_key(name):
     return (words[-1].casefold(), name.casefold()) if words else ("", "")
 
 
-class AuthorQuerySet(PublicTaxonomyQuerySet):
-    def public(self):
-        """Authors on the byline of a published article, in any role, asked through their
-        authorships: through the articles, PostgreSQL found every public author of the
-        archive first when an institution's page asked for its members."""
-        authorships = apps.get_model("archive", "Authorship").objects.filter(
-            author=OuterRef("pk"),
-            article__in=apps.get_model("archive", "Article").objects.published(),
-        )
-        return self.filter(Exists(authorships))
-
-
 class Author(PlainTextMixin, models.Model):
     honorific = models.CharField(max_length=20, blank=True, help_text='e.g. "Dr." or "Prof."')
     name = models.CharField(max_length=200, help_text="Full name as it appears in a byline.")
@@ -143,7 +130,7 @@ class Author(PlainTextMixin, models.Model):
     website = models.URLField(blank=True, validators=[validate_web_address])
     photo = models.ImageField(upload_to="authors/", blank=True)
 
-    objects = AuthorQuerySet.as_manager()
+    objects = public_queryset(through=("archive.Authorship", "author", on_published_articles))
 
     class Meta:
         ordering = ["name"]
