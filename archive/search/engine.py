@@ -9,32 +9,23 @@ but not its own; they are counted in threads while the page's results are made.
 """
 
 import difflib
-import html
-import os
 import re
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 
 import tantivy
-from django.conf import settings
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 
 from .. import freshness
 from .changes import sync
-from .index import FACET_FIELDS, Reader, plain_text, spelling_analyzer, text_analyzer
-from .query import HIGHLIGHT_START, HIGHLIGHT_STOP, clean_query
+from .counting import MAX_FACET_VALUES, Baseline, count_facets
+from .index import Reader, spelling_analyzer, text_analyzer
+from .query import clean_query
 from .query import parse_web_search as parse
 
 FIELD_BOOSTS = {"title": 10.0, "head": 4.0, "body": 1.0}
 SORTS = {"newest": tantivy.Order.Desc, "oldest": tantivy.Order.Asc}
-MAX_FACET_VALUES = 1_000_000  # every value, so that counts are exact
-FACETS_BY_COST = ("author", "topic", "region", "institution", "theme", "series", "type", "year")
 MAX_SYNONYM_WORDS = 6
-SNIPPET_CHARS = 220
-SNIPPET_ELLIPSIS = "…"
 _ANALYZER = text_analyzer()
 _WORDS = spelling_analyzer()
 FUNCTION_WORDS = "a an and are as at be by for from in is it of on or the to with"
@@ -52,6 +43,7 @@ class Hits:
     query: object = None  # the whole query, which the snippets highlight
     matched: object = None  # the words' part: pass it back for the next page of one search
     counting: object = None  # what `counts` waits for: the facet counts being counted
+    stems: tuple = ()  # the analysed words the query looks for, which snippets mark
 
     @cached_property
     def counts(self):
@@ -82,7 +74,7 @@ def search(
 
 def _search(text, filters, sort, offset, limit, using, now=None, counts=True, matched=None):
     sync(using)
-    searcher = Reader.searcher(using)
+    searcher, commit = Reader.snapshot(using)
     builder = QueryBuilder(Reader.schema(using), using)
     now = int(now if now is not None else time.time())
     if matched is None:
@@ -92,20 +84,44 @@ def _search(text, filters, sort, offset, limit, using, now=None, counts=True, ma
     visible = builder.visible(matched, now)
     query = builder.and_all(visible, *builder.selections(filters))
     counting = None
-    if counts:
-        counting = count_facets(searcher, visible, filters, split=not builder.phrases)
-    if sort in SORTS or not text:
-        found = searcher.search(
-            query,
-            limit,
-            count=True,
-            offset=offset,
-            order_by_field="time",
-            order=SORTS.get(sort, SORTS["newest"]),
+    if counts and builder.phrases:
+        counting = count_facets(searcher, visible, filters, split=False)
+    found = _page(searcher, query, sort if (text or sort in SORTS) else "newest", offset, limit)
+    if counts and not builder.phrases:
+        words = matched if text else None
+        counting = _count(searcher, commit, builder, now, (words, visible), filters, found.count)
+    return Hits(
+        _ids(searcher, found),
+        found.count,
+        query=query,
+        matched=matched,
+        counting=counting,
+        stems=tuple(builder.stems),
+    )
+
+
+def _page(searcher, query, sort, offset, limit):
+    if sort in SORTS:
+        order = {"order_by_field": "time", "order": SORTS[sort]}
+        return searcher.search(query, limit, count=True, offset=offset, **order)
+    return searcher.search(query, limit, count=True, offset=offset)
+
+
+def _count(searcher, commit, builder, now, queries, filters, matches):
+    """Count the facets of the words' query as it stands and as readers may find it
+    (`queries`; no words: None), directly or, when it matches most of what readers may
+    find under the filters, from the other side."""
+    matched, visible = queries
+    everything = builder.visible(tantivy.Query.all_query(), now)
+    if commit is not None:
+        baseline = Baseline(
+            searcher, commit, everything, now, lambda: builder.next_release(searcher, now)
         )
-    else:
-        found = searcher.search(query, limit, count=True, offset=offset)
-    return Hits(_ids(searcher, found), found.count, query=query, matched=matched, counting=counting)
+        selected = builder.and_all(everything, *builder.selections(filters))
+        if baseline.mostly(matches, filters, selected):
+            misses = baseline.misses(matched) if matched else None
+            return count_facets(searcher, misses, filters, baseline=baseline)
+    return count_facets(searcher, visible, filters)
 
 
 def _ids(searcher, found):
@@ -114,79 +130,13 @@ def _ids(searcher, found):
     return [int(pk) for pk in searcher.fast_field_values("id", addresses)] if addresses else []
 
 
-def count_facets(searcher, matched, filters, split=True):
-    """Start counting every facet's values; return the function that waits for the counts.
-
-    A selected facet is counted without its own selection. The engine counts in threads
-    (it lets go of the GIL), beside the search for the page's results and the rest of
-    the page's work. A query without phrases is counted in two parts at once, the
-    dearest facets dealt out first; a phrase is not split, since each part would check
-    its positions again.
-    """
-    groups = _facet_groups(filters, parts=2 if split else 1)
-    parts = [{} for _ in range(2 if split else 1)]
-    for n, (skip, names) in enumerate(groups):
-        terms = {name: {"terms": {"field": name, "size": MAX_FACET_VALUES}} for name in names}
-        others = [
-            _filter_string(name, ids) for name, ids in filters.items() if ids and name != skip
-        ]
-        part = parts[n % len(parts)]
-        if others:
-            part[f"group-{n}"] = {"filter": " AND ".join(others), "aggs": terms}
-        else:
-            part.update(terms)
-    pending = [_threads().submit(searcher.aggregate, matched, part) for part in parts if part]
-
-    def counts():
-        result = {}
-        for part in pending:
-            result.update(part.result())
-        found = {}
-        for n, (_, names) in enumerate(groups):
-            scope = result.get(f"group-{n}", result)
-            for name in names:
-                found[name] = {int(b["key"]): int(b["doc_count"]) for b in scope[name]["buckets"]}
-        return found
-
-    return counts
-
-
-def _facet_groups(filters, parts):
-    """(selected facet or None, facets counted under the others' selections) per group.
-
-    The unselected facets form one group per part, the dearest dealt out first; each
-    selected facet is a group of its own.
-    """
-    dearest_first = sorted(FACET_FIELDS, key=FACETS_BY_COST.index)  # a facet left out fails
-    selected = [name for name in dearest_first if filters.get(name)]
-    unselected = [name for name in dearest_first if name not in selected]
-    groups = [(None, unselected[n::parts]) for n in range(parts)]
-    return [(skip, names) for skip, names in groups if names] + [
-        (name, [name]) for name in selected
-    ]
-
-
-_pool = (None, None)  # (process id, executor): threads do not survive a fork
-
-
-def _threads():
-    """This process's counting threads; a forked worker makes its own."""
-    global _pool
-    if _pool[0] != os.getpid():
-        _pool = (os.getpid(), ThreadPoolExecutor(settings.SEARCH_THREADS, "facet-counts"))
-    return _pool[1]
-
-
-def _filter_string(name, values):
-    return "(" + " OR ".join(f"{name}:{int(value)}" for value in values) + ")"
-
-
 class QueryBuilder:
     """A parsed web-search query as a tantivy query, with the vocabulary's synonyms."""
 
     def __init__(self, schema, using="default"):
         self.schema, self.using = schema, using
         self.phrases = False  # whether a phrase is among the terms: its positions are checked
+        self.stems = set()  # the analysed words looked for (not those excluded)
 
     def text(self, text):
         """The words' query, or None when nothing positive is left to find."""
@@ -197,7 +147,7 @@ class QueryBuilder:
         groups = []
         for positives, negatives in parsed.groups:
             clauses = [(Must, query) for query in self._positives(positives, synonyms)]
-            clauses += [(MustNot, self.term(words)) for words in negatives]
+            clauses += [(MustNot, self.term(words, wanted=False)) for words in negatives]
             groups.append((Should, tantivy.Query.boolean_query(clauses)))
         return tantivy.Query.boolean_query(groups)
 
@@ -217,9 +167,11 @@ class QueryBuilder:
                 i += 1
         return queries
 
-    def term(self, words):
+    def term(self, words, wanted=True):
         """One word or phrase in any text field, weighted by the field."""
         tokens = phrase_positions([token for word in words for token in _ANALYZER.analyze(word)])
+        if wanted:
+            self.stems.update(token for _, token in tokens)
         if not tokens:
             return tantivy.Query.empty_query()
         per_field = []
@@ -239,6 +191,14 @@ class QueryBuilder:
             self.schema, "time", tantivy.FieldType.Integer, now + 1, None
         )
         return tantivy.Query.boolean_query([(Must, query), (MustNot, later)])
+
+    def next_release(self, searcher, now):
+        """When the next article scheduled after `now` appears (None: none is)."""
+        later = tantivy.Query.range_query(
+            self.schema, "time", tantivy.FieldType.Integer, now + 1, None
+        )
+        found = searcher.search(later, 1, count=False, order_by_field="time", order=SORTS["oldest"])
+        return found.hits[0][0] if found.hits else None
 
     def selections(self, filters):
         return [
@@ -356,51 +316,6 @@ def spelling_correction(text, using="default"):
     return pattern.sub(lambda m: corrections[m.group(1)], text)
 
 
-def snippets(hits, bodies, using="default"):
-    """{article id: snippet with highlight markers} from these articles' HTML bodies.
-
-    The engine picks the passage with the most matched words and marks them; an
-    article that matched only in its title or byline starts at its first words.
-    """
-    if hits.query is None or not bodies:
-        return {}
-    generator = tantivy.SnippetGenerator.create(
-        Reader.searcher(using), hits.query, Reader.schema(using), "body"
-    )
-    generator.set_max_num_chars(SNIPPET_CHARS)
-    marked = {}
-    for pk, body_html in bodies.items():
-        text = " ".join(plain_text(body_html).split())
-        document = tantivy.Document()
-        document.add_text("body", text)
-        snippet = generator.snippet_from_doc(document)
-        marked[pk] = _mark(snippet, text) or _opening(text)
-    return marked
-
-
-def _mark(snippet, text):
-    """The engine's passage with its matches between markers (its ranges are in bytes)."""
-    fragment = snippet.fragment().encode()
-    if not fragment:
-        return ""
-    parts, last = [], 0
-    for span in snippet.highlighted():
-        parts += [fragment[last : span.start].decode(), HIGHLIGHT_START]
-        parts += [fragment[span.start : span.end].decode(), HIGHLIGHT_STOP]
-        last = span.end
-    parts.append(fragment[last:].decode())
-    where = snippet.fragment_range()
-    before = f"{SNIPPET_ELLIPSIS} " if where.start > 0 else ""
-    after = f" {SNIPPET_ELLIPSIS}" if where.end < len(text.encode()) else ""
-    return f"{before}{''.join(parts).strip()}{after}"
-
-
-def _opening(text):
-    if len(text) <= SNIPPET_CHARS:
-        return text
-    return text[:SNIPPET_CHARS].rsplit(" ", 1)[0] + f" {SNIPPET_ELLIPSIS}"
-
-
 def _everything(using, now):
     """(searcher, query builder, query for all readers may find now), the index synced."""
     sync(using)
@@ -435,10 +350,3 @@ def visible_ids(using="default", now=None):
     searcher, _, everything = _everything(using, now)
     found = searcher.search(everything, max(searcher.num_docs, 1), count=False)
     return set(_ids(searcher, found))
-
-
-def render_highlight(marked_text):
-    """Escape a snippet from the engine and turn its markers into <mark> elements."""
-    text = escape(html.unescape(marked_text or ""))
-    text = text.replace(HIGHLIGHT_START, "<mark>").replace(HIGHLIGHT_STOP, "</mark>")
-    return mark_safe(" ".join(text.split()))

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.utils.functional import cached_property
 
 from ..models import Article
-from . import engine
+from . import engine, highlight
 from .facets import FACETS, FACETS_BY_NAME, Facet, FacetLabels
 
 FIRST_RESULTS = 20  # asked for with the counts: the first page costs one engine query
@@ -148,9 +148,9 @@ class FacetedSearch:
         if not articles or not self.text:
             return articles
         bodies = Article.objects.filter(pk__in=[article.pk for article in articles])
-        marked = engine.snippets(self._first, dict(bodies.values_list("pk", "body_html")))
+        marked = highlight.snippets(self._first, dict(bodies.values_list("pk", "body_html")))
         for article in articles:
-            article.snippet = engine.render_highlight(marked.get(article.pk, ""))
+            article.snippet = highlight.render(marked.get(article.pk, ""))
         return articles
 
     def years_without_articles(self):

@@ -142,6 +142,13 @@ class Reader:
     @classmethod
     def searcher(cls, using="default", build_missing=True):
         """A searcher over the latest commit; builds the index first if there is none."""
+        opened = cls.snapshot(using, build_missing)
+        return opened[0] if opened else None
+
+    @classmethod
+    def snapshot(cls, using="default", build_missing=True):
+        """(searcher, commit): what the searcher sees, named for what is kept per commit
+        (counting.py); the commit is None when another one landed while it was opened."""
         home = index_home(using)
         generation = current_generation(home)
         if generation is None:
@@ -159,7 +166,9 @@ class Reader:
             elif opened[2] != meta:
                 opened[1].reload()
                 cls._open[home] = (generation, opened[1], meta)
-            return cls._open[home][1].searcher()
+            searcher = cls._open[home][1].searcher()
+        unchanged = (generation / "meta.json").read_bytes() == meta
+        return searcher, (str(generation), hash(meta)) if unchanged else None
 
     @classmethod
     def schema(cls, using="default"):

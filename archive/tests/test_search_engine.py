@@ -15,6 +15,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 
 from archive.models import Article, TaggedTopic, VocabularyAlias
 from archive.search import engine as search_engine
+from archive.search import highlight
 from archive.search import index as search_index
 from archive.search.index import Reader
 from archive.search.upkeep import flush
@@ -153,7 +154,7 @@ def test_snippets_are_highlighted_by_the_engine():
     article = ArticleFactory(title="A", body="Ships carry trade. " * 40 + "The amphibious fleet.")
 
     hits = search_engine.search("amphibious")
-    marked = search_engine.snippets(hits, {article.pk: article.body_html})[article.pk]
+    marked = highlight.snippets(hits, {article.pk: article.body_html})[article.pk]
     assert "\ue000amphibious\ue001" in marked
     assert marked.startswith("…")
 
