@@ -12,6 +12,7 @@ import os
 import threading
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
+from operator import itemgetter
 
 import tantivy
 from django.conf import settings
@@ -22,6 +23,7 @@ MAX_FACET_VALUES = 1_000_000  # every value, so that counts are exact
 FACETS_BY_COST = ("author", "topic", "region", "institution", "theme", "series", "type", "year")
 MOSTLY = 0.5  # the share of everything above which a search's misses are counted instead
 KEPT_BASELINES = 32  # selections whose counts of everything a process keeps
+_KEY_AND_COUNT = itemgetter("key", "doc_count")  # the engine's value ids are integers
 
 
 def count_facets(searcher, query, filters, split=True, baseline=None):
@@ -94,19 +96,20 @@ def _read(groups, results):
         scope = result.get(f"group-{n}", result)
         for name in names:
             buckets = scope.get(name, {}).get("buckets", [])  # none when nothing matched
-            found[name] = {int(b["key"]): int(b["doc_count"]) for b in buckets}
+            found[name] = dict(map(_KEY_AND_COUNT, buckets))
     return found
 
 
 def _less(everything, misses):
+    """Everything's counts less the misses' counts, values left with none left out."""
     counts = {}
     for name, values in everything.items():
-        missed = misses.get(name, {})
-        counts[name] = {
-            value: n - missed.get(value, 0)
-            for value, n in values.items()
-            if n > missed.get(value, 0)
-        }
+        counts[name] = left = values.copy()
+        for value, missed in misses.get(name, {}).items():
+            if left[value] == missed:
+                del left[value]
+            else:
+                left[value] -= missed
     return counts
 
 

@@ -86,6 +86,7 @@ def _search(text, filters, sort, offset, limit, using, now=None, counts=True, ma
     counting = None
     if counts and builder.phrases:
         counting = count_facets(searcher, visible, filters, split=False)
+    offset = min(offset, searcher.num_docs)  # the engine keeps offset + limit hits in memory
     found = _page(searcher, query, sort if (text or sort in SORTS) else "newest", offset, limit)
     if counts and not builder.phrases:
         words = matched if text else None

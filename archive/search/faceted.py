@@ -71,8 +71,9 @@ class FacetedSearch:
     what shows no facets (feeds, exports): the engine then counts nothing.
     """
 
-    def __init__(self, text="", filters=None, sort="newest", exact=False, counted=True):
+    def __init__(self, text="", filters=None, sort="newest", exact=False, counted=True, offset=0):
         self.text = text
+        self.offset = offset  # where the page the reader asked for starts: asked for first
         self.filters = {name: list(values) for name, values in (filters or {}).items() if values}
         self.sort = sort if (sort != "relevance" or text) else "newest"
         self.exact = exact
@@ -93,11 +94,12 @@ class FacetedSearch:
 
     @cached_property
     def _first(self):
-        """The first results with the total, the counts and any correction: one query."""
+        """The results from `offset` with the total, the counts and any correction: one query."""
         return engine.search(
             self.text,
             self._selections,
             self.sort,
+            offset=self.offset,
             limit=FIRST_RESULTS,
             correct=not self.exact,
             counts=self.counted,
@@ -114,9 +116,11 @@ class FacetedSearch:
 
     def page_ids(self, offset, limit):
         """The ids of `limit` results from `offset` on, in the order the reader asked for."""
-        first = self._first
-        if offset + limit <= len(first.ids) or offset >= first.total or limit <= 0:
-            return first.ids[offset : offset + max(limit, 0)]
+        first, start = self._first, offset - self.offset
+        if offset >= first.total or limit <= 0:
+            return []
+        if start >= 0 and offset + limit <= self.offset + len(first.ids):
+            return first.ids[start : start + limit]
         page = engine.search(
             self.text,
             self._selections,
@@ -185,7 +189,7 @@ class FacetedSearch:
         A common word counts thousands of authors: only values with at least the count of
         the `limit`-th are labelled and sorted.
         """
-        counts = {value: n for value, n in self._first.counts.get(facet.name, {}).items() if n}
+        counts = self._first.counts.get(facet.name, {})  # the engine counts no zeros
         if not facet.numeric and len(counts) > limit:
             least = heapq.nlargest(limit, counts.values())[-1]
             wanted = {self.labels.id_of(facet, key) for key in chosen}

@@ -135,16 +135,23 @@ class InvalidSearch(BadRequest):
         self.form = form
 
 
-def search_from_request(request, sort=None, counted=True):
+def search_from_request(request, sort=None, counted=True, page_size=None):
     """(form, FacetedSearch) from the query string; InvalidSearch when it is not one.
 
     The search page, its JSON twin, its feeds and its citation downloads all start here;
-    the feeds and downloads show no facets, so they ask for no counts.
+    the feeds and downloads show no facets, so they ask for no counts. A page of
+    `page_size` results is asked of the engine with the counts, at the page asked for.
     """
     form = SearchForm(request.GET)
     if not form.is_valid():
         raise InvalidSearch(form)
     data = form.cleaned_data
+    offset = (data["page"] - 1) * page_size if page_size else 0
     return form, FacetedSearch(
-        data["q"], data["filters"], sort or data["sort"], exact=data["exact"], counted=counted
+        data["q"],
+        data["filters"],
+        sort or data["sort"],
+        exact=data["exact"],
+        counted=counted,
+        offset=offset,
     )

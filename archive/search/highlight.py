@@ -34,7 +34,7 @@ def snippets(hits, bodies, using="default"):
         Reader.searcher(using), hits.query, Reader.schema(using), "body"
     )
     generator.set_max_num_chars(SNIPPET_CHARS)
-    stems = set(hits.stems)
+    stems = Stems(hits.stems)
     starts = word_starts(stems)
     marked = {}
     for pk, body_html in bodies.items():
@@ -47,6 +47,14 @@ def snippets(hits, bodies, using="default"):
         snippet = generator.snippet_from_doc(document)
         marked[pk] = _mark(snippet, part, before, after) or _opening(text)
     return marked
+
+
+class Stems(frozenset):
+    """The searched stems, and whether each word met so far is one of them."""
+
+    def __init__(self, stems):
+        super().__init__()
+        self.judged = {}
 
 
 def word_starts(stems):
@@ -78,8 +86,10 @@ def _searched_words(text, starts, stems):
         at = lower.find(prefix)
         while at >= 0:
             if at == 0 or not lower[at - 1].isalnum():
-                word = _WORD.match(text, at).group()
-                if not stems.isdisjoint(_ANALYZER.analyze(word)):
+                word = _WORD.match(lower, at).group()
+                if word not in stems.judged:
+                    stems.judged[word] = not stems.isdisjoint(_ANALYZER.analyze(word))
+                if stems.judged[word]:
                     yield at
             at = lower.find(prefix, at + len(prefix))
 

@@ -16,6 +16,7 @@ symlink, so readers never see a half-built index.
 
 import contextlib
 import fcntl
+import functools
 import hashlib
 import html
 import json
@@ -90,8 +91,13 @@ def plain_text(body_html):
 def index_home(using="default"):
     """This database's directory under SEARCH_INDEX_DIR (test databases get their own)."""
     db = connections[using].settings_dict
-    key = hashlib.sha256(f"{db['ENGINE']}|{db.get('HOST')}|{db['NAME']}".encode()).hexdigest()
-    return Path(settings.SEARCH_INDEX_DIR) / f"v{SCHEMA_VERSION}-{key[:16]}"
+    return _home(settings.SEARCH_INDEX_DIR, db["ENGINE"], db.get("HOST"), db["NAME"])
+
+
+@functools.lru_cache(maxsize=64)
+def _home(directory, engine, host, name):
+    key = hashlib.sha256(f"{engine}|{host}|{name}".encode()).hexdigest()
+    return Path(directory) / f"v{SCHEMA_VERSION}-{key[:16]}"
 
 
 def _register(index):
@@ -130,8 +136,10 @@ def set_checkpoint(generation, applied, written):
 
 
 def current_generation(home):
-    link = home / "current"
-    return link.resolve() if link.is_symlink() else None
+    try:
+        return home / os.readlink(home / "current")  # a name beside it (`_switch`)
+    except (FileNotFoundError, OSError):
+        return None
 
 
 # Reading: one open index per process and database, reloaded after each commit.
@@ -172,8 +180,11 @@ class Reader:
 
     @classmethod
     def schema(cls, using="default"):
-        cls.searcher(using)
-        return cls._open[index_home(using)][1].schema
+        opened = cls._open.get(index_home(using))
+        if opened is None:
+            cls.searcher(using)
+            opened = cls._open[index_home(using)]
+        return opened[1].schema
 
     @classmethod
     def forget(cls):

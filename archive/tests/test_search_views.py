@@ -279,3 +279,28 @@ def test_the_editors_aliases_find_what_they_name_and_the_reverse(client):
     assert found("MDA") == ["seeing", "sensors"]
     assert found("maritime domain awareness") == ["seeing", "sensors"]
     assert found('"maritime domain awareness" -satellites') == ["seeing"]
+
+
+@pytest.mark.parametrize("url", [SEARCH, API])
+def test_a_later_page_is_one_engine_search_with_its_counts(client, monkeypatch, url):
+    from archive.search import engine
+
+    base = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
+    for n in range(45):
+        ArticleFactory(
+            title=f"Note {n}", body="corvettes", published_at=base + datetime.timedelta(n)
+        )
+    client.get(url)  # the first search builds the index
+    searches = []
+    original = engine.search
+    monkeypatch.setattr(
+        engine, "search", lambda *a, **kw: searches.append(kw) or original(*a, **kw)
+    )
+
+    page = client.get(url, {"q": "corvettes", "sort": "newest", "page": "3"})
+
+    assert page.status_code == 200
+    assert [call["offset"] for call in searches] == [40]
+    text = page.content.decode()
+    assert all(f"Note {n}<" in text or f'Note {n}"' in text for n in range(5))
+    assert "Note 5<" not in text and 'Note 5"' not in text

@@ -26,7 +26,7 @@ API_FACET_VALUES = 100
 def _run_search(request, facet_limit):
     """Shared by the search page and the JSON API: (context, status)."""
     try:
-        form, search = search_from_request(request)
+        form, search = search_from_request(request, page_size=PAGE_SIZE)
     except InvalidSearch as invalid:
         return {"form": invalid.form, "error": str(invalid), "kept": invalid.form.kept()}, 400
     data = form.cleaned_data
