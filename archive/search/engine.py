@@ -121,7 +121,7 @@ def _count(searcher, commit, builder, now, queries, filters, matches):
         selected = builder.and_all(everything, *builder.selections(filters))
         if baseline.mostly(matches, filters, selected):
             misses = baseline.misses(matched) if matched else None
-            return count_facets(searcher, misses, filters, baseline=baseline)
+            return count_facets(searcher, misses, filters, split=False, baseline=baseline)
     return count_facets(searcher, visible, filters)
 
 
