@@ -6,7 +6,6 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import ExtractYear
-from django.urls import reverse
 from django.utils import timezone
 from reversion import register as register_revisions
 from taggit.managers import TaggableManager
@@ -15,6 +14,7 @@ from authors.models import Author, held_in
 
 # The importer keeps its staging tables beside its code; importing them here registers them.
 from .importing.staging import StagedDump, StagedImport  # noqa: F401
+from .links import slug_url
 from .markup import reading_time_minutes, render_markdown
 from .plain_text import PlainTextMixin
 
@@ -222,7 +222,7 @@ class Article(PlainTextMixin, models.Model):
         self._remember_old_slug()
 
     def get_absolute_url(self):
-        return reverse("archive:article", kwargs={"slug": self.slug})
+        return slug_url("archive:article", self.slug)
 
     @classmethod
     def from_db(cls, db, field_names, values):

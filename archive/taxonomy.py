@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from taggit.models import NaturalKeyManager, NaturalKeyModel, TagBase, TaggedItemBase
 
+from .links import slug_url
 from .plain_text import PlainTextMixin
 from .visibility import public_queryset, public_rows
 
@@ -53,7 +54,7 @@ class Series(PlainTextMixin, models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("archive:series", kwargs={"slug": self.slug})
+        return slug_url("archive:series", self.slug)
 
 
 class Theme(PlainTextMixin, NaturalKeyModel):
@@ -74,7 +75,7 @@ class Theme(PlainTextMixin, NaturalKeyModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("archive:theme", kwargs={"slug": self.slug})
+        return slug_url("archive:theme", self.slug)
 
 
 class Topic(PlainTextMixin, TagBase):
@@ -94,7 +95,7 @@ class Topic(PlainTextMixin, TagBase):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("archive:topic", kwargs={"slug": self.slug})
+        return slug_url("archive:topic", self.slug)
 
 
 class TaggedTopic(TaggedItemBase):

@@ -10,9 +10,9 @@ from django.core.validators import (
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Concat
-from django.urls import reverse
 from reversion import register as register_revisions
 
+from archive.links import slug_url
 from archive.plain_text import PlainTextMixin
 from archive.visibility import on_published_articles, public_queryset
 
@@ -85,7 +85,7 @@ class Institution(PlainTextMixin, models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("authors:institution", kwargs={"slug": self.slug})
+        return slug_url("authors:institution", self.slug)
 
     @property
     def website_link(self):
@@ -152,7 +152,7 @@ class Author(PlainTextMixin, models.Model):
         return self.display_name
 
     def get_absolute_url(self):
-        return reverse("authors:author", kwargs={"slug": self.slug})
+        return slug_url("authors:author", self.slug)
 
     @property
     def website_link(self):

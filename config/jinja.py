@@ -17,6 +17,8 @@ def date(value, format_string):
         return ""
     if timezone.is_aware(value):
         value = timezone.localtime(value)
+    if format_string == "c":  # what Django's "c" is, without parsing the format
+        return value.isoformat()
     return dateformat.format(value, format_string)
 
 
