@@ -29,11 +29,12 @@ _KEY_AND_COUNT = itemgetter("key", "doc_count")  # the engine's value ids are in
 def count_facets(searcher, query, filters, split=True, baseline=None):
     """Start counting every facet's values; return the function that waits for the counts.
 
-    The engine counts in threads (it lets go of the GIL), beside the search for the
-    page's results and the rest of the page's work. A query without phrases is counted
-    in two parts at once, the dearest facets dealt out first; a phrase is not split,
-    since each part would check its positions again. With a `Baseline`, `query` is what
-    the words miss (`Baseline.misses`; None for nothing), taken from its counts.
+    The engine counts in threads (it lets go of the GIL), beside the rest of the page's
+    work. `split` counts in two parts at once, the dearest facets dealt out first: each
+    part reads every matching document again, which pays for many matches without
+    phrases, not for a phrase's positions or for a few misses. With a `Baseline`,
+    `query` is what the words miss (`Baseline.misses`; None for nothing), and the
+    counts are the baseline's less the misses'.
     """
     parts = 2 if split else 1
     groups = _facet_groups(filters, parts)
