@@ -89,6 +89,23 @@ def test_the_author_list_is_sorted_by_family_name(client):
     ]
 
 
+def test_the_author_list_counts_the_published_articles_each_wrote(client):
+    from archive.models import Authorship
+
+    prolific, editor, drafting = (AuthorFactory(name=n) for n in ("A Prolific", "B Ed", "C Dr"))
+    ArticleFactory.create_batch(2, authors=[prolific])
+    ArticleFactory(authors=[prolific], status="withdrawn")
+    ArticleFactory(authors=[drafting], status="draft", published_at=None)
+    edited = ArticleFactory(authors=[prolific])
+    Authorship.objects.create(article=edited, author=editor, role="editor", position=2)
+
+    response = client.get(reverse("authors:authors"))
+
+    listed = {a.name: a.num_articles for a in response.context["page"].object_list}
+    assert listed == {"A Prolific": 3}
+    assert "3 articles" in response.content.decode()
+
+
 def test_a_bad_request_keeps_the_readers_words_and_valid_filters(client):
     ThemeFactory(slug="indo-pacific")
     response = client.get(
