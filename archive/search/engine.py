@@ -90,7 +90,7 @@ def _search(text, filters, sort, offset, limit, using, now=None, counts=True, ma
     found = _page(searcher, query, sort if (text or sort in SORTS) else "newest", offset, limit)
     if counts and not builder.phrases:
         words = matched if text else None
-        counting = _count(searcher, commit, builder, now, (words, visible), filters, found.count)
+        counting = _count(searcher, commit, builder, now, filters, found.count, words)
     return Hits(
         _ids(searcher, found),
         found.count,
@@ -108,11 +108,10 @@ def _page(searcher, query, sort, offset, limit):
     return searcher.search(query, limit, count=True, offset=offset)
 
 
-def _count(searcher, commit, builder, now, queries, filters, matches):
-    """Count the facets of the words' query as it stands and as readers may find it
-    (`queries`; no words: None), directly or, when it matches most of what readers may
-    find under the filters, from the other side."""
-    matched, visible = queries
+def _count(searcher, commit, builder, now, filters, matches, words):
+    """Count the facets of the `words`' query (None: no words) as readers may find it:
+    directly or, when its `matches` are most of what readers may find under the
+    filters, from the other side."""
     everything = builder.visible(tantivy.Query.all_query(), now)
     if commit is not None:
         baseline = Baseline(
@@ -120,8 +119,9 @@ def _count(searcher, commit, builder, now, queries, filters, matches):
         )
         selected = builder.and_all(everything, *builder.selections(filters))
         if baseline.mostly(matches, filters, selected):
-            misses = baseline.misses(matched) if matched else None
+            misses = baseline.misses(words) if words else None
             return count_facets(searcher, misses, filters, split=False, baseline=baseline)
+    visible = builder.visible(words, now) if words else everything
     return count_facets(searcher, visible, filters)
 
 
