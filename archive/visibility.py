@@ -41,7 +41,7 @@ def public_queryset(lookup=None, through=None):
 
 def on_published_articles(rows):
     """Rows (bylines, say) that count when their article is published."""
-    return rows.filter(article__in=_published())
+    return rows.filter(Exists(_published().filter(pk=OuterRef("article"))))
 
 
 def public_rows(rows):

@@ -141,9 +141,12 @@ class FacetedSearch:
         return Article.objects.published().filter(pk__in=self.page_ids(0, limit))
 
     def results(self, queryset=None):
-        """The results as a lazy sequence of articles (as cards show them by default)."""
+        """The results as a lazy sequence of articles (as cards show them by default, with
+        the HTML bodies their snippets are made from when words are searched)."""
         if queryset is None:
             queryset = Article.objects.for_cards()
+            if self.text:
+                queryset = Article.objects.with_bylines().defer("body")
         return SearchResults(self, queryset.published().order_by())
 
     def add_snippets(self, articles):
@@ -151,8 +154,12 @@ class FacetedSearch:
         articles = list(articles)
         if not articles or not self.text:
             return articles
-        bodies = Article.objects.filter(pk__in=[article.pk for article in articles])
-        marked = highlight.snippets(self._first, dict(bodies.values_list("pk", "body_html")))
+        if any("body_html" in article.get_deferred_fields() for article in articles):
+            rows = Article.objects.filter(pk__in=[article.pk for article in articles])
+            bodies = dict(rows.values_list("pk", "body_html"))
+        else:
+            bodies = {article.pk: article.body_html for article in articles}
+        marked = highlight.snippets(self._first, bodies)
         for article in articles:
             article.snippet = highlight.render(marked.get(article.pk, ""))
         return articles

@@ -232,9 +232,9 @@ def test_search_runs_a_fixed_number_of_queries(client, django_assert_max_num_que
         "sort": "relevance",
     }
     client.get(url)  # the first search builds the index and reads the facets' labels
-    with django_assert_max_num_queries(6):
-        assert client.get(url, params).status_code == 200
     with django_assert_max_num_queries(5):
+        assert client.get(url, params).status_code == 200
+    with django_assert_max_num_queries(4):
         assert client.get(url, {"q": "maritime", "page": "2"}).status_code == 200
 
 
