@@ -138,7 +138,7 @@ def set_checkpoint(generation, applied, written):
 def current_generation(home):
     try:
         return home / os.readlink(home / "current")  # a name beside it (`_switch`)
-    except (FileNotFoundError, OSError):
+    except OSError:  # no index yet
         return None
 
 
