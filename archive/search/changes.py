@@ -65,7 +65,7 @@ def _log_after(using, applied, written):
 
 
 def sync(using="default"):
-    """Apply the log's rows this index has not seen; a cheap query when there are none.
+    """Apply the log's rows this index has not seen; no query of its own when there are none.
 
     Skipped inside a transaction, whose uncommitted rows are not yet the archive's.
     """
@@ -73,7 +73,10 @@ def sync(using="default"):
     generation = current_generation(home)
     if generation is None or connections[using].in_atomic_block:
         return 0
-    known, new = _log_after(using, *checkpoint(generation))
+    applied = checkpoint(generation)
+    if freshness.current(using).log_head == applied:  # read once per request anyway
+        return 0
+    known, new = _log_after(using, *applied)
     if known and not new:
         return 0
     return apply(using)

@@ -6,8 +6,13 @@ import socket
 
 import pytest
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from archive import freshness
 from archive.models import Article
+from archive.search import changes, engine
 from archive.tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -117,3 +122,44 @@ def test_invalidation_works_on_redis_too(client, page_cache):
     article.save()
     assert "On Redis" not in home(client)
     cache.clear()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_search_page_reads_the_content_version_once_and_nothing_else_to_be_current(
+    client, page_cache
+):
+    """The cache key, the index's change-log check, synonyms and facet labels share one read."""
+    ArticleFactory(title="Frigate procurement", body="frigates")
+    client.get("/search/", {"q": "frigates"})  # builds the index and reads the labels
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        assert "Frigate procurement" in client.get("/search/", {"q": "frigates"}).content.decode()
+    tables = [query["sql"] for query in queries.captured_queries]
+    assert sum("archive_contentversion" in sql for sql in tables) == 1
+    assert not any(sql.startswith('SELECT "archive_searchchange"') for sql in tables)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_made_during_a_request_renews_the_version_that_request_kept():
+    request_started.send(sender=None)
+    try:
+        before = freshness.current()
+        assert freshness.current() is before  # kept for the request
+        ArticleFactory(title="Saved mid-request")
+        after = freshness.current()
+    finally:
+        request_finished.send(sender=None)
+    assert after.token != before.token
+    assert after.log_head[0] > before.log_head[0]  # the save's change-log row
+
+
+@pytest.mark.django_db(transaction=True)
+def test_another_servers_save_reaches_this_index_at_its_next_search():
+    """The change-log check rides on the version read: a row it has not applied is seen."""
+    ArticleFactory(title="Corvettes", body="corvettes")
+    draft = ArticleFactory(title="More corvettes", body="corvettes", status="draft")
+    assert len(engine.search("corvettes").ids) == 1
+    Article.objects.filter(pk=draft.pk).update(status="published", published_at=draft.created_at)
+    changes.record([draft.pk])  # what the other server's save left in the log, and no more
+
+    assert len(engine.search("corvettes").ids) == 2
