@@ -26,6 +26,9 @@ from .query import parse_web_search as parse
 FIELD_BOOSTS = {"title": 10.0, "head": 4.0, "body": 1.0}
 SORTS = {"newest": tantivy.Order.Desc, "oldest": tantivy.Order.Asc}
 MAX_SYNONYM_WORDS = 6
+# From this offset on, ranking a page costs more than counting its matches alone (the engine
+# keeps offset + limit hits in order), so the facets are counted meanwhile.
+DEEP_OFFSET = 1000
 _ANALYZER = text_analyzer()
 _WORDS = spelling_analyzer()
 FUNCTION_WORDS = "a an and are as at be by for from in is it of on or the to with"
@@ -81,14 +84,20 @@ def _search(text, filters, sort, offset, limit, using, now=None, counts=True, ma
         matched = builder.text(text) if text else tantivy.Query.all_query()
     if matched is None:
         return Hits([], 0)
+    builder.hide_later = _anything_to_come(searcher, commit, now)
     visible = builder.visible(matched, now)
     query = builder.and_all(visible, *builder.selections(filters))
-    counting = None
-    if counts and builder.phrases:
-        counting = count_facets(searcher, visible, filters, split=False)
     offset = min(offset, searcher.num_docs)  # the engine keeps offset + limit hits in memory
+    counting = None
+    if counts and builder.phrases:  # a phrase's positions cost more than its counts
+        counting = count_facets(searcher, visible, filters, split=False)
+    elif counts and offset >= DEEP_OFFSET:  # so does a deep page's ranking
+        matches = searcher.search(query, 1, count=True).count
+        counting = _count(
+            searcher, commit, builder, now, filters, matches, matched if text else None
+        )
     found = _page(searcher, query, sort if (text or sort in SORTS) else "newest", offset, limit)
-    if counts and not builder.phrases:
+    if counts and counting is None:
         words = matched if text else None
         counting = _count(searcher, commit, builder, now, filters, found.count, words)
     return Hits(
@@ -125,6 +134,24 @@ def _count(searcher, commit, builder, now, filters, matches, words):
     return count_facets(searcher, visible, filters)
 
 
+_latest = {}  # index commit -> the latest publication time it holds
+
+
+def _anything_to_come(searcher, commit, now):
+    """Whether the index holds an article scheduled after `now`. Its times are fixed per
+    commit and `now` only grows, so once it holds none it never will."""
+    latest = _latest.get(commit)
+    if latest is None:
+        newest_first = {"order_by_field": "time", "order": SORTS["newest"]}
+        found = searcher.search(tantivy.Query.all_query(), 1, count=False, **newest_first)
+        latest = found.hits[0][0] if found.hits else 0
+        if commit is not None:
+            if len(_latest) >= 16:  # one per index and commit: the older ones are done with
+                _latest.clear()
+            _latest[commit] = latest
+    return latest > now
+
+
 def _ids(searcher, found):
     """The article ids of the engine's hits, in its order."""
     addresses = [address for _, address in found.hits]
@@ -138,6 +165,7 @@ class QueryBuilder:
         self.schema, self.using = schema, using
         self.phrases = False  # whether a phrase is among the terms: its positions are checked
         self.stems = set()  # the analysed words looked for (not those excluded)
+        self.hide_later = True  # whether the index may hold articles still to come
 
     def text(self, text):
         """The words' query, or None when nothing positive is left to find."""
@@ -187,7 +215,10 @@ class QueryBuilder:
 
     def visible(self, query, now):
         """`query`'s matches published by now. Scheduled articles are indexed with their
-        time: leaving out the few still to come is cheaper than keeping all the rest."""
+        time: leaving out the few still to come is cheaper than keeping all the rest,
+        and needs no filter at all while none is (`hide_later` False)."""
+        if not self.hide_later:
+            return query
         later = tantivy.Query.range_query(
             self.schema, "time", tantivy.FieldType.Integer, now + 1, None
         )

@@ -92,3 +92,17 @@ def test_a_common_word_is_counted_from_the_other_side_and_a_rare_one_directly(mo
     for text in ["gunboats", "hovercraft", ""]:
         assert search_engine.search(text).counts["type"]
     assert sides == ["other side", "directly", "other side"]
+
+
+def test_a_deep_page_counts_while_it_is_ranked_and_counts_the_same(corpus, monkeypatch):  # noqa: F811
+    ids = value_ids()
+    theme = next(iter(ids["theme"].values()))
+    for text in ["", "text", *WORDS]:
+        for filters in [{}, {"theme": [theme]}]:
+            first = search_engine.search(text, filters, sort="relevance", limit=3)
+            monkeypatch.setattr(search_engine, "DEEP_OFFSET", 2)
+            deep = search_engine.search(text, filters, sort="relevance", offset=3, limit=3)
+            monkeypatch.undo()
+            assert (deep.total, deep.counts) == (first.total, first.counts), (text, filters)
+            whole = search_engine.search(text, filters, sort="relevance", limit=6)
+            assert deep.ids == whole.ids[3:6]
