@@ -24,6 +24,11 @@ def card(article, compact=False):
     return render("includes/article_card.html", article=article, compact=compact)
 
 
+def cards(articles, compact=False):
+    """Several cards in one drawing: what the search page draws while the engine counts."""
+    return render("includes/article_cards.html", articles=articles, compact=compact)
+
+
 @register.simple_tag
 def byline(article):
     """The authors in byline order after "By", each a link to their page."""

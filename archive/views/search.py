@@ -13,6 +13,7 @@ from ..models import (
 )
 from ..outputs.citations import EXPORT_LIMIT, csl_record
 from ..search.form import InvalidSearch, search_from_request
+from ..templatetags.fragments import cards
 from .articles import citation_download
 from .listings import PAGE_SIZE, page_or_404
 
@@ -23,8 +24,12 @@ PAGE_FACET_VALUES = 30
 API_FACET_VALUES = 100
 
 
-def _run_search(request, facet_limit):
-    """Shared by the search page and the JSON API: (context, status)."""
+def _run_search(request, facet_limit, while_counting=None):
+    """Shared by the search page and the JSON API: (context, status).
+
+    `while_counting(articles)` draws the page's articles while the engine counts the facets;
+    the context has what it returns as "drawn".
+    """
     try:
         form, search = search_from_request(request, page_size=PAGE_SIZE)
     except InvalidSearch as invalid:
@@ -36,6 +41,7 @@ def _run_search(request, facet_limit):
     except Http404 as missing:
         return {"form": form, "search": search, "error": str(missing)}, 404
     search.add_snippets(page.object_list)  # while the engine counts the facets
+    drawn = while_counting(page.object_list) if while_counting else None
     facets = search.facets(limit=facet_limit)
     selected = search.selected(facets)
     notes = list(form.notes) + [
@@ -54,12 +60,13 @@ def _run_search(request, facet_limit):
         "facets": facets,
         "selected": selected,
         "notes": notes,
+        "drawn": drawn,
     }, 200
 
 
 @require_safe
 def search(request):
-    context, status = _run_search(request, facet_limit=PAGE_FACET_VALUES)
+    context, status = _run_search(request, facet_limit=PAGE_FACET_VALUES, while_counting=cards)
     return render(request, "archive/search.html", context, status=status)
 
 
