@@ -35,11 +35,10 @@ def snippets(hits, bodies, using="default"):
     )
     generator.set_max_num_chars(SNIPPET_CHARS)
     stems = Stems(hits.stems)
-    starts = word_starts(stems)
     marked = {}
     for pk, body_html in bodies.items():
         text = plain_text(body_html)
-        start, part = surroundings(text, starts, stems)
+        start, part = surroundings(text, stems)
         before, after = start > 0, start + len(part) < len(text)
         part = " ".join(part.split())
         document = tantivy.Document()
@@ -49,22 +48,26 @@ def snippets(hits, bodies, using="default"):
     return marked
 
 
-class Stems(frozenset):
-    """The searched stems, and whether each word met so far is one of them."""
+class Stems:
+    """The searched stems, and which words of a body the engine would match with them:
+    each distinct word is analysed once per search page."""
 
     def __init__(self, stems):
-        super().__init__()
-        self.judged = {}
+        self.stems = frozenset(stems)
+        # What a searched word's stem starts with (a final "i" may have been a "y").
+        self.starts = sorted({s[:-1] if s.endswith("i") else s for s in self.stems} - {""})
+        self._judged = {}
+
+    def match(self, word):
+        judged = self._judged.get(word)
+        if judged is None:
+            judged = self._judged[word] = not self.stems.isdisjoint(_ANALYZER.analyze(word))
+        return judged
 
 
-def word_starts(stems):
-    """What a searched word's stem starts with (a final "i" may have been a "y")."""
-    return sorted({stem[:-1] if stem.endswith("i") else stem for stem in stems} - {""})
-
-
-def surroundings(text, starts, stems):
+def surroundings(text, stems):
     """(where it starts, the part of `text` around its densest run of searched words)."""
-    spots = sorted(_searched_words(text, starts, stems))
+    spots = sorted(_searched_words(text, stems))
     if not spots:
         return 0, text
     best, most, first = spots[0], 0, 0
@@ -79,18 +82,15 @@ def surroundings(text, starts, stems):
     return start, text[start:end]
 
 
-def _searched_words(text, starts, stems):
+def _searched_words(text, stems):
     """Where the words of `text` that the engine would match with `stems` begin."""
     lower = text.lower()
-    for prefix in starts:
+    for prefix in stems.starts:
         at = lower.find(prefix)
         while at >= 0:
-            if at == 0 or not lower[at - 1].isalnum():
-                word = _WORD.match(lower, at).group()
-                if word not in stems.judged:
-                    stems.judged[word] = not stems.isdisjoint(_ANALYZER.analyze(word))
-                if stems.judged[word]:
-                    yield at
+            starts_a_word = at == 0 or not lower[at - 1].isalnum()
+            if starts_a_word and stems.match(_WORD.match(lower, at).group()):
+                yield at
             at = lower.find(prefix, at + len(prefix))
 
 
