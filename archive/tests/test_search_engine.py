@@ -6,6 +6,7 @@ import sys
 import textwrap
 
 import pytest
+import tantivy
 from django.conf import settings as django_settings
 from django.db import transaction
 from django.utils import timezone
@@ -404,3 +405,24 @@ def test_the_words_as_typed_can_be_searched_without_correction():
     first = search_engine.search("maritme", limit=1)
     again = search_engine.search("maritme", offset=0, limit=1, matched=first.matched)
     assert again.ids == first.ids
+
+
+def test_a_build_merges_its_segments_itself_not_at_the_first_save(tmp_path):
+    """A build on several threads leaves segments that the engine would merge at the next
+    write, an editor's save, under the writer lock: the build writes once more instead."""
+    articles = ArticleFactory.create_batch(14, body="tugs")
+    generation = tmp_path / "gen-1"
+    generation.mkdir()
+    search_index._register(tantivy.Index(search_index.build_schema(), path=str(generation)))
+    for n in range(0, 14, 2):  # a segment per commit, as a build's threads leave them
+        pks = [article.pk for article in articles[n : n + 2]]
+        search_index.write(generation, added=search_index.documents("default", pks))
+    assert len(search_index._segments(generation)) == 7
+    last = next(search_index.documents("default", [articles[-1].pk]))
+
+    search_index._merge_now(generation, last)
+
+    assert len(search_index._segments(generation)) == 1
+    merged = search_index._register(tantivy.Index.open(str(generation)))
+    every = tantivy.Query.all_query()
+    assert merged.searcher().search(every, 20, count=True).count == 14  # the last one once
