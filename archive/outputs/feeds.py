@@ -139,8 +139,8 @@ class ArticleFeed(Feed):
         return self.articles(obj).order_by("-published_at", "-pk")
 
     def items(self, obj):
-        """The latest articles, without their Markdown source (the HTML is what is sent)."""
-        return self.latest(obj).with_bylines().with_topics().defer("body")[:FEED_SIZE]
+        """The latest articles, with only what an item shows (the HTML body, not the Markdown)."""
+        return self.latest(obj).for_feeds()[:FEED_SIZE]
 
     def title(self, obj):
         return f"{self.heading(obj)} · {settings.ARCHIVE_NAME}"
