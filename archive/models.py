@@ -112,12 +112,11 @@ class ArticleQuerySet(models.QuerySet):
         """What a feed item shows: the HTML body, the dates, and its authors' and topics'
         names. A feed of fifty items built about 740 model instances, with every author's
         bio and every topic's and theme's description."""
-        names = Authorship.objects.select_related("author").order_by("position", "pk")
+        names = in_byline_order().only(
+            "article", "position", "role", "author__honorific", "author__name"
+        )
         return self.only(*FEED_FIELDS).prefetch_related(
-            models.Prefetch(
-                "authorships",
-                names.only("article", "position", "role", "author__honorific", "author__name"),
-            ),
+            models.Prefetch("authorships", names),
             models.Prefetch(
                 "topic_links",
                 TaggedTopic.objects.select_related("tag").only("content_object", "tag__name"),
@@ -127,11 +126,13 @@ class ArticleQuerySet(models.QuerySet):
     def with_bylines(self):
         """Prefetch authors in byline order, so a list shows bylines in fixed queries."""
         return self.select_related("article_type", "series").prefetch_related(
-            models.Prefetch(
-                "authorships",
-                queryset=Authorship.objects.select_related("author").order_by("position", "pk"),
-            )
+            models.Prefetch("authorships", queryset=in_byline_order())
         )
+
+
+def in_byline_order():
+    """Bylines with their authors, in the order they are printed."""
+    return Authorship.objects.select_related("author").order_by("position", "pk")
 
 
 class Article(PlainTextMixin, models.Model):

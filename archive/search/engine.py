@@ -88,17 +88,14 @@ def _search(text, filters, sort, offset, limit, using, now=None, counts=True, ma
     visible = builder.visible(matched, now)
     query = builder.and_all(visible, *builder.selections(filters))
     offset = min(offset, searcher.num_docs)  # the engine keeps offset + limit hits in memory
-    counting = None
+    counting, words = None, matched if text else None
     if counts and builder.phrases:  # a phrase's positions cost more than its counts
         counting = count_facets(searcher, visible, filters, split=False)
     elif counts and offset >= DEEP_OFFSET:  # so does a deep page's ranking
         matches = searcher.search(query, 1, count=True).count
-        counting = _count(
-            searcher, commit, builder, now, filters, matches, matched if text else None
-        )
+        counting = _count(searcher, commit, builder, now, filters, matches, words)
     found = _page(searcher, query, sort if (text or sort in SORTS) else "newest", offset, limit)
     if counts and counting is None:
-        words = matched if text else None
         counting = _count(searcher, commit, builder, now, filters, found.count, words)
     return Hits(
         _ids(searcher, found),

@@ -14,11 +14,11 @@ from authors.models import Affiliation
 from ..models import (
     Article,
     ArticleRedirect,
-    Authorship,
     Correction,
     Series,
     TaggedTopic,
     Theme,
+    in_byline_order,
 )
 from ..outputs.citations import EXPORTS, csl_record, formatted_citations
 from ..outputs.metadata import article_jsonld, scholar_tags
@@ -36,11 +36,9 @@ def _bylines_with_affiliations():
     """Authorships with each author's affiliations, for bylines that name institutions."""
     return Prefetch(
         "authorships",
-        queryset=Authorship.objects.select_related("author")
-        .prefetch_related(
+        queryset=in_byline_order().prefetch_related(
             Prefetch("author__affiliations", Affiliation.objects.select_related("institution"))
-        )
-        .order_by("position", "pk"),
+        ),
     )
 
 
