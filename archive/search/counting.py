@@ -56,6 +56,14 @@ def count_facets(searcher, query, filters, split=True, baseline=None):
     return counts
 
 
+def counted_meanwhile(start):
+    """`start()`, which starts counting and returns the wait for the counts, run in a
+    counting thread: what it must know first (a deep page's number of matches) is found
+    there, beside the page's ranking, and its wait is waited for with the counts."""
+    started = _threads().submit(start)
+    return lambda: started.result()()
+
+
 def _facet_groups(filters, parts):
     """(selected facet or None, facets counted under the others' selections) per group.
 

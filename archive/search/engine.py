@@ -18,7 +18,7 @@ import tantivy
 
 from .. import freshness
 from .changes import sync
-from .counting import Baseline, count_facets
+from .counting import Baseline, count_facets, counted_meanwhile
 from .index import Reader, spelling_analyzer, text_analyzer
 from .query import clean_query
 from .query import parse_web_search as parse
@@ -91,9 +91,13 @@ def _search(text, filters, sort, offset, limit, using, now=None, counts=True, ma
     counting, words = None, matched if text else None
     if counts and builder.phrases:  # a phrase's positions cost more than its counts
         counting = count_facets(searcher, visible, filters, split=False)
-    elif counts and offset >= DEEP_OFFSET:  # so does a deep page's ranking
-        matches = searcher.search(query, 1, count=True).count
-        counting = _count(searcher, commit, builder, now, filters, matches, words)
+    elif counts and offset >= DEEP_OFFSET:  # so does a deep page's ranking: matches too
+
+        def start_counting():
+            matches = searcher.search(query, 1, count=True).count
+            return _count(searcher, commit, builder, now, filters, matches, words)
+
+        counting = counted_meanwhile(start_counting)
     found = _page(searcher, query, sort if (text or sort in SORTS) else "newest", offset, limit)
     if counts and counting is None:
         counting = _count(searcher, commit, builder, now, filters, found.count, words)

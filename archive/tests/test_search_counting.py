@@ -2,6 +2,8 @@
 and what is kept of everything follows every change readers could see."""
 
 import datetime
+import os
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.db import transaction
@@ -94,15 +96,19 @@ def test_a_common_word_is_counted_from_the_other_side_and_a_rare_one_directly(mo
     assert sides == ["other side", "directly", "other side"]
 
 
-def test_a_deep_page_counts_while_it_is_ranked_and_counts_the_same(corpus, monkeypatch):  # noqa: F811
-    ids = value_ids()
+@pytest.mark.parametrize("threads", [1, 2])
+def test_a_deep_page_counts_while_it_is_ranked_and_counts_the_same(corpus, monkeypatch, threads):  # noqa: F811
+    """Its matches are counted in a counting thread, which then starts the counts: with a
+    single counting thread too (SEARCH_THREADS=1), nothing waits for itself."""
+    monkeypatch.setattr(counting, "_pool", (os.getpid(), ThreadPoolExecutor(threads)))
+    ids, deep_offset = value_ids(), search_engine.DEEP_OFFSET
     theme = next(iter(ids["theme"].values()))
     for text in ["", "text", *WORDS]:
         for filters in [{}, {"theme": [theme]}]:
             first = search_engine.search(text, filters, sort="relevance", limit=3)
             monkeypatch.setattr(search_engine, "DEEP_OFFSET", 2)
             deep = search_engine.search(text, filters, sort="relevance", offset=3, limit=3)
-            monkeypatch.undo()
+            monkeypatch.setattr(search_engine, "DEEP_OFFSET", deep_offset)
             assert (deep.total, deep.counts) == (first.total, first.counts), (text, filters)
             whole = search_engine.search(text, filters, sort="relevance", limit=6)
             assert deep.ids == whole.ids[3:6]
