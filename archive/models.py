@@ -35,6 +35,20 @@ def held_at_publication():
     return held_in(ExtractYear("article__published_at"), prefix="author__affiliations__")
 
 
+# What a card shows of an article (`for_cards`): the home page's lead adds its summary.
+CARD_FIELDS = (
+    "title",
+    "slug",
+    "deck",
+    "summary",
+    "published_at",
+    "reading_time",
+    "article_type__name",
+    "article_type__slug",
+    "series__name",
+    "series__slug",
+)
+
 # What a feed item shows of an article (`for_feeds`).
 FEED_FIELDS = (
     "title",
@@ -100,23 +114,27 @@ class ArticleQuerySet(models.QuerySet):
             models.Prefetch("topic_links", TaggedTopic.objects.select_related("tag__theme"))
         )
 
-    def for_cards(self):
-        """What a list of article cards shows: bylines prefetched, bodies left behind.
+    def for_cards(self, *also):
+        """What a list of article cards shows (and the fields named in `also`): bylines
+        prefetched with their authors' names, bodies left behind.
 
         The Markdown and HTML bodies are most of an article's bytes, and no card
-        shows them: twenty results were 600 kB to read and send for nothing.
+        shows them: twenty results were 600 kB to read and send for nothing. Every
+        other column (authors' bios, notices, editors' fields) cost model instances
+        their time for nothing too.
         """
-        return self.with_bylines().defer("body", "body_html")
+        return (
+            self.select_related("article_type", "series")
+            .only(*CARD_FIELDS, *also)
+            .prefetch_related(bylines_naming("honorific", "name", "slug"))
+        )
 
     def for_feeds(self):
         """What a feed item shows: the HTML body, the dates, and its authors' and topics'
         names. A feed of fifty items built about 740 model instances, with every author's
         bio and every topic's and theme's description."""
-        names = in_byline_order().only(
-            "article", "position", "role", "author__honorific", "author__name"
-        )
         return self.only(*FEED_FIELDS).prefetch_related(
-            models.Prefetch("authorships", names),
+            bylines_naming("honorific", "name"),
             models.Prefetch(
                 "topic_links",
                 TaggedTopic.objects.select_related("tag").only("content_object", "tag__name"),
@@ -133,6 +151,14 @@ class ArticleQuerySet(models.QuerySet):
 def in_byline_order():
     """Bylines with their authors, in the order they are printed."""
     return Authorship.objects.select_related("author").order_by("position", "pk")
+
+
+def bylines_naming(*author_fields):
+    """The bylines' prefetch for a list that shows only these fields of each author."""
+    names = in_byline_order().only(
+        "article", "position", "role", *(f"author__{field}" for field in author_fields)
+    )
+    return models.Prefetch("authorships", names)
 
 
 class Article(PlainTextMixin, models.Model):

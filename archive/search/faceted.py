@@ -144,9 +144,7 @@ class FacetedSearch:
         """The results as a lazy sequence of articles (as cards show them by default, with
         the HTML bodies their snippets are made from when words are searched)."""
         if queryset is None:
-            queryset = Article.objects.for_cards()
-            if self.text:
-                queryset = Article.objects.with_bylines().defer("body")
+            queryset = Article.objects.for_cards(*(["body_html"] if self.text else []))
         return SearchResults(self, queryset.published().order_by())
 
     def add_snippets(self, articles):
