@@ -155,7 +155,10 @@ def _anything_to_come(searcher, commit, now):
 
 def _ids(searcher, found):
     """The article ids of the engine's hits, in its order."""
-    addresses = [address for _, address in found.hits]
+    return _ids_at(searcher, [address for _, address in found.hits])
+
+
+def _ids_at(searcher, addresses):
     return [int(pk) for pk in searcher.fast_field_values("id", addresses)] if addresses else []
 
 
@@ -368,6 +371,43 @@ def newest_ids(lists, using="default", now=None):
         )
         newest.append(_ids(searcher, found))
     return newest
+
+
+def related_ids(topic_ids, exclude, limit, candidates, using="default", now=None):
+    """The ids of the `limit` articles readers may find that share the most of these
+    topics (newest first among equals), chosen among the newest `candidates` that share
+    any: found by the time column, then scored by their shared topics since the oldest
+    of them (a set of ids as a query cost ten times more than the range)."""
+    searcher, builder, everything = _everything(using, now)
+    schema = Reader.schema(using)
+    shared = builder.any_of(
+        *(
+            tantivy.Query.const_score_query(
+                tantivy.Query.term_set_query(schema, "topic", [int(pk)]), 1.0
+            )
+            for pk in topic_ids
+        )
+    )
+    itself = tantivy.Query.term_set_query(schema, "id", [int(exclude)])
+    query = tantivy.Query.boolean_query([(Must, everything), (Must, shared), (MustNot, itself)])
+    newest = searcher.search(
+        query, candidates, count=False, order_by_field="time", order=SORTS["newest"]
+    ).hits
+    if not newest:
+        return []
+    time_of = {_place(address): time for time, address in newest}
+    since = tantivy.Query.range_query(
+        schema, "time", tantivy.FieldType.Integer, newest[-1][0], None
+    )
+    scored = searcher.search(builder.and_all(query, since), 2 * candidates, count=False).hits
+    among = [(shares, address) for shares, address in scored if _place(address) in time_of]
+    among.sort(key=lambda hit: (-hit[0], -time_of[_place(hit[1])]))
+    return _ids_at(searcher, [address for _, address in among[:limit]])
+
+
+def _place(address):
+    """A hit's address as a key: where it is in the index."""
+    return address.segment_ord, address.doc
 
 
 def value_counts(name, using="default", now=None):

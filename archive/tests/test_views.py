@@ -185,6 +185,7 @@ def test_the_article_page_runs_a_fixed_number_of_queries(client, django_assert_m
         series=series,
         published_at=datetime.datetime(2024, 5, 2, tzinfo=datetime.UTC),
     )
+    client.get(article.get_absolute_url())  # the first page view builds the search index
     with django_assert_max_num_queries(7):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
@@ -229,6 +230,27 @@ def test_related_articles_share_topics_and_are_published(client):
     assert page.index(closest.title) < page.index(near.title)
     assert "Unrelated" not in page
     assert "Draft match" not in page
+
+
+def test_related_articles_are_chosen_among_the_newest_and_newest_first(client, monkeypatch):
+    quad, scs, mda = (TopicFactory() for _ in range(3))
+    article = ArticleFactory(topics=[quad, scs, mda])
+
+    def published(days_ago, topics, title):
+        when = timezone.now() - datetime.timedelta(days=days_ago)
+        return ArticleFactory(title=title, topics=topics, published_at=when)
+
+    published(30, [quad, scs, mda], "Old and close")
+    published(3, [quad], "Recent, one topic")
+    published(2, [quad, scs], "Recent, two topics")
+    published(1, [scs], "Newest, one topic")
+    monkeypatch.setattr("archive.views.articles.RELATED_CANDIDATES", 3)
+    related = client.get(article.get_absolute_url()).context["related"]
+    assert [a.title for a in related] == [
+        "Recent, two topics",
+        "Newest, one topic",
+        "Recent, one topic",
+    ]
 
 
 def test_topics_themes_and_regions_link_to_their_pages(client):
