@@ -115,14 +115,8 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_cards(self, *also):
-        """What a list of article cards shows (and the fields named in `also`): bylines
-        prefetched with their authors' names, bodies left behind.
-
-        The Markdown and HTML bodies are most of an article's bytes, and no card
-        shows them: twenty results were 600 kB to read and send for nothing. Every
-        other column (authors' bios, notices, editors' fields) cost model instances
-        their time for nothing too.
-        """
+        """The columns a card shows (and `also`) with its authors' names: the bodies (600 kB
+        for twenty results) and the other columns (bios, notices) no card shows are left."""
         return (
             self.select_related("article_type", "series")
             .only(*CARD_FIELDS, *also)
