@@ -1,22 +1,28 @@
 """The same benchmark for an earlier commit and for this checkout, in one run, side by side.
 
 python -m bench.compare --baseline <commit> [--db postgres|sqlite] [--articles 100000]
+                        [--in-turn 20]
 
 Checks the baseline out in a temporary git worktree, runs `python -m bench.run` there and
 here (each on its own corpus database of the same size and seed, since the schemas may
 differ), and writes bench/results/compare-<db>-<n>.{md,png}: each kind's p50 and p95
 before and after, and the ratio. The machine is shared and noisy: the two runs follow each
-other, and the ratios are the result, not the absolute times.
+other, and the ratios are the result, not the absolute times. Then both servers answer
+the searches and the feed in turn (`bench.interleave`), a second table whose ratios no
+slow minute of the host can favour one side in.
 """
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+from bench.interleave import KINDS, time_in_turn
+from bench.interleave import rows as rows_in_turn
 from bench.servers import ROOT
 
 RESULTS = ROOT / "bench" / "results"
@@ -26,8 +32,12 @@ DEFAULT_URLS = {
 }
 
 
+def database_url(args, suffix):
+    return DEFAULT_URLS[args.db].format(suffix=suffix, n=args.articles, tmp=tempfile.gettempdir())
+
+
 def run_bench(checkout, args, suffix):
-    url = DEFAULT_URLS[args.db].format(suffix=suffix, n=args.articles, tmp=tempfile.gettempdir())
+    url = database_url(args, suffix)
     out = Path(tempfile.mkdtemp(prefix=f"bench-compare{suffix}-"))
     command = [
         sys.executable, "-m", "bench.run", "--db", args.db, "--articles", str(args.articles),
@@ -59,7 +69,7 @@ def rows(before, after):
     return table
 
 
-def write(before, after, args, stem):
+def write(before, after, args, stem, in_turn=None):
     table, after_targets = rows(before, after), after["targets"]
     lines = [
         f"# Before and after: {after['vendor']}, {args.articles:,} articles",
@@ -86,9 +96,31 @@ def write(before, after, args, stem):
         *(f"- {'met' if ok else 'MISSED'}: {goal} ({value})" for goal, value, ok in after_targets),
         "",
         f"![p50 before and after]({stem}.png)",
+        *_in_turn_lines(in_turn, args),
     ]
     (RESULTS / f"{stem}.md").write_text("\n".join(lines) + "\n")
     chart(table, RESULTS / f"{stem}.png", f"{after['vendor']}, {args.articles:,} articles")
+
+
+def _in_turn_lines(in_turn, args):
+    """The table of the two servers answering in turn, when they did."""
+    if not in_turn:
+        return []
+    return [
+        "",
+        "## The two servers in turn",
+        "",
+        f"Both servers up at once, each kind's request asked of one then the other (which goes"
+        f" first swapping every round) for {args.in_turn:g} s: the host's slower and faster"
+        " minutes fall on both sides alike.",
+        "",
+        "| kind | before p50 ms | after p50 ms | before ÷ after | requests each |",
+        "|---|--:|--:|--:|--:|",
+        *(
+            f"| {kind} | {b50:.1f} | {a50:.1f} | {ratio:.1f}× | {n} |"
+            for kind, b50, a50, ratio, n in in_turn
+        ),
+    ]
 
 
 def chart(table, path, title):
@@ -117,17 +149,34 @@ def main():
     parser.add_argument("--db", choices=["postgres", "sqlite"], default="postgres")
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument(
+        "--in-turn",
+        type=float,
+        default=20,
+        help="seconds per kind of both servers answering in turn (0: none)",
+    )
     args = parser.parse_args()
     checkout = baseline_checkout(args.baseline)
     try:
         before = run_bench(checkout, args, "_before")
+        after = run_bench(ROOT, args, "")
+        in_turn = None
+        if args.in_turn:
+            sides = {
+                name: (dict(os.environ, DATABASE_URL=database_url(args, suffix)), directory)
+                for name, suffix, directory in [
+                    ("before", "_before", checkout),
+                    ("after", "", ROOT),
+                ]
+            }
+            paths = {kind: after["kinds"][kind]["path"] for kind in KINDS if kind in after["kinds"]}
+            in_turn = rows_in_turn(time_in_turn(sides, paths, args.in_turn))
     finally:
         subprocess.run(["git", "worktree", "remove", "--force", str(checkout)], cwd=ROOT)
         shutil.rmtree(checkout, ignore_errors=True)
-    after = run_bench(ROOT, args, "")
     RESULTS.mkdir(exist_ok=True)
     stem = f"compare-{args.db}-{args.articles}"
-    write(before, after, args, stem)
+    write(before, after, args, stem, in_turn)
     print((RESULTS / f"{stem}.md").read_text())
 
 

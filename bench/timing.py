@@ -33,7 +33,7 @@ def percentile(values, share):
 class Server:
     """gunicorn with one sync worker on a free loopback port."""
 
-    def __init__(self, env, count_queries, sql_dir=None):
+    def __init__(self, env, count_queries, sql_dir=None, base_dir=BASE_DIR):
         self.port = free_port()
         # gunicorn.conf.py refuses to start a site without these; this one is loopback only.
         loopback = {"SECRET_KEY": LOOPBACK_SECRET_KEY, "ALLOWED_HOSTS": "127.0.0.1,localhost"}
@@ -50,7 +50,7 @@ class Server:
             "--worker-class=sync",
             "--timeout=1800",
             "--no-control-socket",
-            f"--chdir={BASE_DIR}",
+            f"--chdir={base_dir}",
         ]
         self.process = subprocess.Popen(command, env=env, stdout=self.log, stderr=self.log)
         deadline = time.monotonic() + 60
