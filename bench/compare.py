@@ -8,7 +8,7 @@ here (each on its own corpus database of the same size and seed, since the schem
 differ), and writes bench/results/compare-<db>-<n>.{md,png}: each kind's p50 and p95
 before and after, and the ratio. The machine is shared and noisy: the two runs follow each
 other, and the ratios are the result, not the absolute times. Then both servers answer
-the searches and the feed in turn (`bench.interleave`), a second table whose ratios no
+every kind in turn (`bench.interleave`), a second table whose ratios no
 slow minute of the host can favour one side in.
 """
 
@@ -110,7 +110,7 @@ def _in_turn_lines(in_turn, args):
         "",
         "## The two servers in turn",
         "",
-        f"Both servers up at once, each kind's request asked of one then the other (which goes"
+        f"Both servers up at once, each kind's requests asked of one then the other (which goes"
         f" first swapping every round) for {args.in_turn:g} s: the host's slower and faster"
         " minutes fall on both sides alike.",
         "",
@@ -169,7 +169,9 @@ def main():
                     ("after", "", ROOT),
                 ]
             }
-            paths = {kind: after["kinds"][kind]["path"] for kind in KINDS if kind in after["kinds"]}
+            paths = {
+                kind: after["kinds"][kind]["paths"] for kind in KINDS if kind in after["kinds"]
+            }
             in_turn = rows_in_turn(time_in_turn(sides, paths, args.in_turn))
     finally:
         subprocess.run(["git", "worktree", "remove", "--force", str(checkout)], cwd=ROOT)

@@ -10,21 +10,24 @@ import time
 
 from .timing import MAX_SAMPLES, Server, percentile
 
-# The kinds whose request is the same on both corpora (same size and seed): searches and
-# the feed. Article, author and topic pages sample slugs from each database.
-KINDS = ("rare", "common", "phrase", "two_facets", "facets_only", "deep_page", "feed")
+# Every kind but the empty view. Both corpora come from the same size and seed, so the
+# pages the after side sampled (articles, authors, topics) are the same on the other.
+KINDS = ("rare", "common", "phrase", "two_facets", "facets_only", "deep_page")
+KINDS += ("article", "author", "topic", "feed")
 MIN_ROUNDS = 10
 
 
-def alternate(servers, path, seconds, min_rounds=MIN_ROUNDS):
-    """{name: [ms, ...]}: `path` asked of each server in turn (after one warm-up each)
-    for `seconds`, and at least `min_rounds` times each."""
+def alternate(servers, paths, seconds, min_rounds=MIN_ROUNDS):
+    """{name: [ms, ...]}: the `paths` asked in turn, each of every server in turn (after
+    one warm-up each) for `seconds`, and at least `min_rounds` times each."""
     names = list(servers)
-    for server in servers.values():
-        server.get(path)
+    for path in paths:
+        for server in servers.values():
+            server.get(path)
     samples = {name: [] for name in names}
     started, turn = time.perf_counter(), 0
     while turn < min_rounds or (time.perf_counter() - started < seconds and turn < MAX_SAMPLES):
+        path = paths[turn % len(paths)]
         for name in names if turn % 2 == 0 else reversed(names):
             status, elapsed, _ = servers[name].get(path)
             if status != 200:
@@ -35,13 +38,13 @@ def alternate(servers, path, seconds, min_rounds=MIN_ROUNDS):
 
 
 def time_in_turn(sides, paths, seconds):
-    """{kind: {side: [ms, ...]}} for each kind's path, `sides` being {name: (env, checkout)}
+    """{kind: {side: [ms, ...]}} for each kind's paths, `sides` being {name: (env, checkout)}
     of the servers to start (one sync worker each, as `bench.run` times them)."""
     servers = {}
     try:
         for name, (env, checkout) in sides.items():
             servers[name] = Server(env, count_queries=False, base_dir=checkout)
-        return {kind: alternate(servers, path, seconds) for kind, path in paths.items()}
+        return {kind: alternate(servers, kind_paths, seconds) for kind, kind_paths in paths.items()}
     finally:
         for server in servers.values():
             server.stop()

@@ -243,7 +243,7 @@ def kind_rows(plan, measured, facts):
     empty = measured["timings"]["empty"]["p50"]
     kinds = {}
     for kind, paths in plan.items():
-        row = measured["timings"][kind] | {"path": paths[0], "variants": len(paths)}
+        row = measured["timings"][kind] | {"path": paths[0], "paths": paths, "variants": len(paths)}
         if "skipped" in row:
             kinds[kind] = row
             continue
