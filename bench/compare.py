@@ -8,8 +8,8 @@ here (each on its own corpus database of the same size and seed, since the schem
 differ), and writes bench/results/compare-<db>-<n>.{md,png}: each kind's p50 and p95
 before and after, and the ratio. The machine is shared and noisy: the two runs follow each
 other, and the ratios are the result, not the absolute times. Then both servers answer
-every kind in turn (`bench.interleave`), a second table whose ratios no
-slow minute of the host can favour one side in.
+every kind in turn (`bench.interleave`): a second table, whose ratios no slow minute of
+the host can favour one side in.
 """
 
 import argparse
@@ -169,9 +169,8 @@ def main():
                     ("after", "", ROOT),
                 ]
             }
-            paths = {
-                kind: after["kinds"][kind]["paths"] for kind in KINDS if kind in after["kinds"]
-            }
+            timed = {kind: row for kind, row in after["kinds"].items() if "p50" in row}
+            paths = {kind: timed[kind]["paths"] for kind in KINDS if kind in timed}
             in_turn = rows_in_turn(time_in_turn(sides, paths, args.in_turn))
     finally:
         subprocess.run(["git", "worktree", "remove", "--force", str(checkout)], cwd=ROOT)
