@@ -21,7 +21,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.interleave import KINDS, time_in_turn
+from bench.interleave import paths_of, time_in_turn
 from bench.interleave import rows as rows_in_turn
 from bench.servers import ROOT
 
@@ -47,6 +47,15 @@ def run_bench(checkout, args, suffix):
     subprocess.run(command, cwd=checkout, check=True)
     raw = Path(tempfile.gettempdir(), f"bench-{args.db}-{args.articles}.json")
     return json.loads(raw.read_text())
+
+
+def in_turn_table(args, checkout, after):
+    """Both servers (the baseline's from its worktree) answering every kind in turn."""
+    sides = {
+        name: (dict(os.environ, DATABASE_URL=database_url(args, suffix)), directory)
+        for name, suffix, directory in [("before", "_before", checkout), ("after", "", ROOT)]
+    }
+    return rows_in_turn(time_in_turn(sides, paths_of(after), args.in_turn))
 
 
 def baseline_checkout(revision):
@@ -160,18 +169,7 @@ def main():
     try:
         before = run_bench(checkout, args, "_before")
         after = run_bench(ROOT, args, "")
-        in_turn = None
-        if args.in_turn:
-            sides = {
-                name: (dict(os.environ, DATABASE_URL=database_url(args, suffix)), directory)
-                for name, suffix, directory in [
-                    ("before", "_before", checkout),
-                    ("after", "", ROOT),
-                ]
-            }
-            timed = {kind: row for kind, row in after["kinds"].items() if "p50" in row}
-            paths = {kind: timed[kind]["paths"] for kind in KINDS if kind in timed}
-            in_turn = rows_in_turn(time_in_turn(sides, paths, args.in_turn))
+        in_turn = in_turn_table(args, checkout, after) if args.in_turn else None
     finally:
         subprocess.run(["git", "worktree", "remove", "--force", str(checkout)], cwd=ROOT)
         shutil.rmtree(checkout, ignore_errors=True)

@@ -8,12 +8,9 @@ first swapping every round: whatever the host does meanwhile, it does to both.
 
 import time
 
+from .plan import PAGE_KINDS
 from .timing import MAX_SAMPLES, Server, percentile
 
-# Every kind but the empty view. Both corpora come from the same size and seed, so the
-# pages the after side sampled (articles, authors, topics) are the same on the other.
-KINDS = ("rare", "common", "phrase", "two_facets", "facets_only", "deep_page")
-KINDS += ("article", "author", "topic", "feed")
 MIN_ROUNDS = 10
 
 
@@ -35,6 +32,14 @@ def alternate(servers, paths, seconds, min_rounds=MIN_ROUNDS):
             samples[name].append(elapsed * 1000)
         turn += 1
     return samples
+
+
+def paths_of(result):
+    """Each page kind's paths as the after side's run timed them. Both corpora come from
+    the same size and seed, so the pages it sampled (articles, authors, topics) are the
+    same on the other side."""
+    timed = {kind: row for kind, row in result["kinds"].items() if "p50" in row}
+    return {kind: timed[kind]["paths"] for kind in PAGE_KINDS if kind in timed}
 
 
 def time_in_turn(sides, paths, seconds):

@@ -21,6 +21,8 @@ COMMON_TERM = "security"
 PHRASE = '"freedom of navigation"'
 SAMPLES_PER_PAGE_KIND = 20
 SEARCH_KINDS = ["rare", "common", "phrase", "two_facets", "facets_only", "deep_page"]
+# Every kind a page of the site answers (the empty view aside).
+PAGE_KINDS = [*SEARCH_KINDS, "article", "author", "topic", "feed"]
 
 
 def log(message):

@@ -20,7 +20,7 @@ from .floor import capture_pass, floors, write_explains
 from .plan import (
     BASE_DIR,
     DEFAULT_URLS,
-    SEARCH_KINDS,
+    PAGE_KINDS,
     ensure_corpus,
     ensure_database,
     ensure_index,
@@ -110,8 +110,7 @@ def main(argv=None):
     result["targets"] = evaluate_targets(result)
     stem = write_report(result, args.out)
     explain_path = Path(tempfile.gettempdir()) / f"bench-explain-{args.db}-{args.articles}.txt"
-    kinds = [*SEARCH_KINDS, "article", "author", "topic", "feed"]
-    write_explains(explain_path, measured["slowest"], kinds)
+    write_explains(explain_path, measured["slowest"], PAGE_KINDS)
     Path(tempfile.gettempdir(), f"bench-{args.db}-{args.articles}.json").write_text(
         json.dumps(result, indent=1, default=str)
     )

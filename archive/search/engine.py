@@ -223,17 +223,19 @@ class QueryBuilder:
         and needs no filter at all while none is (`hide_later` False)."""
         if not self.hide_later:
             return query
-        later = tantivy.Query.range_query(
-            self.schema, "time", tantivy.FieldType.Integer, now + 1, None
+        return tantivy.Query.boolean_query([(Must, query), (MustNot, self.since(now + 1))])
+
+    def since(self, start):
+        """Whatever is published at `start` (epoch seconds) or later."""
+        return tantivy.Query.range_query(
+            self.schema, "time", tantivy.FieldType.Integer, start, None
         )
-        return tantivy.Query.boolean_query([(Must, query), (MustNot, later)])
 
     def next_release(self, searcher, now):
         """When the next article scheduled after `now` appears (None: none is)."""
-        later = tantivy.Query.range_query(
-            self.schema, "time", tantivy.FieldType.Integer, now + 1, None
+        found = searcher.search(
+            self.since(now + 1), 1, count=False, order_by_field="time", order=SORTS["oldest"]
         )
-        found = searcher.search(later, 1, count=False, order_by_field="time", order=SORTS["oldest"])
         return found.hits[0][0] if found.hits else None
 
     def selections(self, filters):
@@ -396,9 +398,7 @@ def related_ids(topic_ids, exclude, limit, candidates, using="default", now=None
     if not newest:
         return []
     time_of = {_place(address): time for time, address in newest}
-    since = tantivy.Query.range_query(
-        schema, "time", tantivy.FieldType.Integer, newest[-1][0], None
-    )
+    since = builder.since(newest[-1][0])
     scored = searcher.search(builder.and_all(query, since), 2 * candidates, count=False).hits
     among = [(shares, address) for shares, address in scored if _place(address) in time_of]
     among.sort(key=lambda hit: (-hit[0], -time_of[_place(hit[1])]))
