@@ -12,7 +12,10 @@ from django.core.cache import cache
 from django.db import connections
 from django.http import HttpResponse
 
+from archive.search.index import IndexUnavailable, Reader
+
 PROBES = {"/healthz", "/readyz"}
+READY = {"ok", "built on first search"}
 
 
 def _database_state():
@@ -35,8 +38,17 @@ def _cache_state():
     return "ok"
 
 
+def _search_state():
+    """Whether this node's search index opens; a new node's is built by its first search."""
+    try:
+        opened = Reader.snapshot(build_missing=False)
+    except (IndexUnavailable, OSError, ValueError):
+        return "unavailable"
+    return "ok" if opened else "built on first search"
+
+
 def probe_response(request, checks):
-    healthy = all(state == "ok" for state in checks.values())
+    healthy = all(state in READY for state in checks.values())
     body = {"status": "ok" if healthy else "unavailable", "checks": checks}
     response = HttpResponse(
         b"" if request.method == "HEAD" else json.dumps(body).encode(),
@@ -60,4 +72,6 @@ class HealthCheckMiddleware:
             return response
         if request.path_info == "/healthz":
             return probe_response(request, {"process": "ok"})
-        return probe_response(request, {"database": _database_state(), "cache": _cache_state()})
+        checks = {"database": _database_state(), "cache": _cache_state()}
+        checks["search"] = _search_state() if checks["database"] == "ok" else "unknown"
+        return probe_response(request, checks)

@@ -1,4 +1,5 @@
-"""While the database is unreachable: a 503 that says so, never a 500 or a traceback.
+"""While the database or the search index is unreachable: a 503 that says so, never a
+500 or a traceback.
 
 Readers are told to come back (Retry-After); a load balancer reads the same from /readyz.
 An editor whose save failed gets back what they typed, in a form that posts it again
@@ -9,12 +10,15 @@ import logging
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+
+from archive.search.index import IndexUnavailable
 
 logger = logging.getLogger("archive.outage")
 
-OUTAGE_ERRORS = (OperationalError, InterfaceError)
+OUTAGE_ERRORS = (OperationalError, InterfaceError, IndexUnavailable)
+API_PREFIX = "/api/"
 LONG_TEXT = 60  # characters: a value longer than this is shown, not hidden
 
 
@@ -38,23 +42,29 @@ def _kept_fields(request):
 
 
 def outage_response(request, exception):
-    logger.error("Database unavailable for %s %s: %s", request.method, request.path, exception)
-    shown, hidden = _kept_fields(request)
-    context = {
-        "retry_after": settings.OUTAGE_RETRY_AFTER_SECONDS,
-        "action": request.get_full_path(),
-        "shown": shown,
-        "hidden": hidden,
-        "had_files": request.method == "POST" and bool(request.FILES),
-    }
-    response = HttpResponse(render_to_string("503.html", context), status=503)
+    what = "search index" if isinstance(exception, IndexUnavailable) else "database"
+    logger.error("The %s is unavailable: %s %s: %s", what, request.method, request.path, exception)
+    if request.path.startswith(API_PREFIX):
+        message = f"Our {what} is not answering; try again soon."
+        response = JsonResponse({"error": message}, status=503)
+    else:
+        shown, hidden = _kept_fields(request)
+        context = {
+            "what": what,
+            "retry_after": settings.OUTAGE_RETRY_AFTER_SECONDS,
+            "action": request.get_full_path(),
+            "shown": shown,
+            "hidden": hidden,
+            "had_files": request.method == "POST" and bool(request.FILES),
+        }
+        response = HttpResponse(render_to_string("503.html", context), status=503)
     response["Retry-After"] = str(settings.OUTAGE_RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response
 
 
 class DatabaseOutageMiddleware:
-    """Turns a view's lost database connection into the outage page."""
+    """Turns a view's lost database connection or search index into the outage page."""
 
     def __init__(self, get_response):
         self.get_response = get_response

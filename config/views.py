@@ -6,9 +6,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 
 from archive.views.listings import PageOutOfRange
-from config.outage import is_outage, outage_response
-
-API_PREFIX = "/api/"
+from config.outage import API_PREFIX, is_outage, outage_response
 
 
 def bad_request(request, exception):

@@ -20,6 +20,7 @@ import functools
 import hashlib
 import html
 import json
+import logging
 import os
 import re
 import shutil
@@ -43,6 +44,13 @@ WRITER_HEAP = 64_000_000  # bytes tantivy buffers before it writes a segment
 BATCH = 2000  # articles read from the database at a time
 CHECKPOINT = "changes-checkpoint.json"
 _TAG = re.compile(r"<[^>]+>")
+ANY = object()  # `rebuild` whatever generation is current
+logger = logging.getLogger(__name__)
+
+
+class IndexUnavailable(Exception):
+    """The index can be neither opened nor built again (a full or read-only disk): readers
+    are told to come back, and an article's page is shown without its related list."""
 
 
 def text_analyzer():
@@ -156,14 +164,31 @@ class Reader:
     @classmethod
     def snapshot(cls, using="default", build_missing=True):
         """(searcher, commit): what the searcher sees, named for what is kept per commit
-        (counting.py); the commit is None when another one landed while it was opened."""
+        (counting.py); the commit is None when another one landed while it was opened.
+
+        A missing index is built, and one that cannot be opened (a lost or damaged file)
+        is built again from the database, once for every worker that finds it so;
+        `build_missing=False` builds nothing and answers None for a missing index.
+        """
         home = index_home(using)
         generation = current_generation(home)
-        if generation is None:
-            if not build_missing:
-                return None
-            rebuild(using, if_missing=True)  # several workers' first searches build it once
-            generation = current_generation(home)
+        if generation is None and not build_missing:
+            return None
+        try:
+            if generation is not None:
+                try:
+                    return cls._open_latest(home, generation)
+                except (OSError, ValueError) as error:
+                    if not build_missing:
+                        raise
+                    logger.error("Search index %s cannot be opened, rebuilt: %s", generation, error)
+            rebuild(using, replacing=generation)
+            return cls._open_latest(home, current_generation(home))
+        except (OSError, ValueError) as error:
+            raise IndexUnavailable(f"The search index cannot be opened: {error}") from error
+
+    @classmethod
+    def _open_latest(cls, home, generation):
         with cls._lock:
             opened = cls._open.get(home)
             meta = (generation / "meta.json").read_bytes()
@@ -339,8 +364,18 @@ def remove(article_ids, using="default"):
 
 
 def write(generation, removed=(), added=()):
-    """Delete then add documents in one commit; the caller holds the writer lock."""
-    index = _register(tantivy.Index.open(str(generation)))
+    """Delete then add documents in one commit; the caller holds the writer lock.
+
+    A generation that cannot be opened (a lost or damaged file) is retired instead: with
+    no current index, every process's next search builds one from the database, so an
+    editor's save neither fails nor leaves a withdrawn article in a reader's open index.
+    """
+    try:
+        index = _register(tantivy.Index.open(str(generation)))
+    except ValueError as error:
+        logger.error("Search index %s cannot be opened, retired: %s", generation, error)
+        _retire(generation)
+        return 0
     writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
     removed = [int(pk) for pk in removed]
     if removed:
@@ -354,17 +389,19 @@ def write(generation, removed=(), added=()):
     return count
 
 
-def rebuild(using="default", progress=None, threads=None, if_missing=False):
+def rebuild(using="default", progress=None, threads=None, replacing=ANY):
     """A new generation from `published()` and the scheduled articles, then switched to.
 
     The lock is held throughout, so an editor's change committed meanwhile waits and
-    is applied to the new generation, not lost with the old one.
+    is applied to the new generation, not lost with the old one. With `replacing`, only
+    while the current generation is still that one (None: there is none yet), so that
+    the workers that found it missing or damaged build it once.
     """
     from ..models import Article, SearchChange
 
     home = index_home(using)
     with exclusive(home):
-        if if_missing and current_generation(home) is not None:
+        if replacing is not ANY and current_generation(home) != replacing:
             return None
         log = SearchChange.objects.using(using).order_by("-pk")
         applied = log.values_list("pk", "created_at").first()  # read first: later changes
@@ -421,6 +458,12 @@ def _segments(generation):
     """The ids of a generation's segments, from its meta.json."""
     meta = json.loads((generation / "meta.json").read_text())
     return {segment["segment_id"] for segment in meta["segments"]}
+
+
+def _retire(generation):
+    link = generation.parent / "current"
+    if current_generation(generation.parent) == generation:
+        link.unlink()
 
 
 def _switch(home, generation):

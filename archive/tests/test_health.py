@@ -29,7 +29,8 @@ def test_readiness_names_each_check(client):
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"
     body = json.loads(response.content)
-    assert body == {"status": "ok", "checks": {"database": "ok", "cache": "ok"}}
+    checks = {"database": "ok", "cache": "ok", "search": "built on first search"}
+    assert body == {"status": "ok", "checks": checks}
 
 
 def test_head_gets_the_status_without_a_body(client):
@@ -62,7 +63,8 @@ def test_readiness_fails_with_503_when_the_database_is_gone(client):
     assert response.status_code == 503
     assert response["Cache-Control"] == "no-store"
     body = json.loads(response.content)
-    assert body == {"status": "unavailable", "checks": {"database": "unavailable", "cache": "ok"}}
+    checks = {"database": "unavailable", "cache": "ok", "search": "unknown"}
+    assert body == {"status": "unavailable", "checks": checks}
 
 
 def test_readiness_fails_with_503_when_the_cache_is_gone(client, monkeypatch):
@@ -74,7 +76,8 @@ def test_readiness_fails_with_503_when_the_cache_is_gone(client, monkeypatch):
     monkeypatch.setattr(cache, "get", broken)
     response = client.get("/readyz")
     assert response.status_code == 503
-    assert json.loads(response.content)["checks"] == {"database": "ok", "cache": "unavailable"}
+    checks = {"database": "ok", "cache": "unavailable", "search": "built on first search"}
+    assert json.loads(response.content)["checks"] == checks
 
 
 def test_readiness_reads_the_database_and_writes_nothing(client, django_assert_num_queries):

@@ -1,6 +1,8 @@
 """Article pages: the home page, an article (or its preview, notice or redirect), its
 citation downloads, robots.txt and the favicon."""
 
+import logging
+
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
@@ -23,6 +25,9 @@ from ..outputs.citations import EXPORTS, csl_record, formatted_citations
 from ..outputs.metadata import article_jsonld, scholar_tags
 from ..publishing import can_preview
 from ..search import engine
+from ..search.index import IndexUnavailable
+
+logger = logging.getLogger(__name__)
 
 HOME_PAGE_SIZE = 11
 HOME_ALSO = 5  # the lead story and four beside it; the rest below
@@ -104,7 +109,7 @@ def article_detail(request, slug):
     is_preview = not article.is_published
     if is_preview and not can_preview(request.user, article):
         raise Http404("No article at this address.")
-    related = _related_articles(article)
+    related = _related_articles(article)  # None: the search index is unavailable
     previous, following = article.series_neighbours()
     topics = article.topic_list()
     url = request.build_absolute_uri(article.get_absolute_url())
@@ -118,7 +123,7 @@ def article_detail(request, slug):
             "themes": _themes_of(topics),
             "regions": list(article.regions.all()),
             "corrections": list(article.corrections.all()) if article.has_corrections else [],
-            "related": related,
+            "related": related or [],
             "previous": previous,
             "next": following,
             "canonical_url": url,
@@ -130,6 +135,8 @@ def article_detail(request, slug):
     )
     if is_preview:
         patch_cache_control(response, private=True, no_store=True)
+    elif related is None:
+        patch_cache_control(response, no_store=True)  # not kept without its related list
     return response
 
 
@@ -144,13 +151,18 @@ def _related_articles(article):
 
     The search engine picks them from its topic and time columns: the database counted
     shared topics over the newest RELATED_CANDIDATES rows of each topic, 5-12 ms a page.
+    None while the index is unavailable: the article is still read, without them.
     """
     topic_ids = [topic.pk for topic in article.topic_list()]
     if not topic_ids:
         return []
-    ids = engine.related_ids(
-        topic_ids, exclude=article.pk, limit=RELATED_ARTICLES, candidates=RELATED_CANDIDATES
-    )
+    try:
+        ids = engine.related_ids(
+            topic_ids, exclude=article.pk, limit=RELATED_ARTICLES, candidates=RELATED_CANDIDATES
+        )
+    except IndexUnavailable as error:
+        logger.error("Article %s shown without related articles: %s", article.pk, error)
+        return None
     found = (
         Article.objects.published()
         .select_related("article_type")

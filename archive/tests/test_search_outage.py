@@ -1,0 +1,115 @@
+"""A lost or damaged search index: rebuilt from the database by the next search; while it
+cannot be, readers are told to come back and an article is still read, never a 500."""
+
+import json
+
+import pytest
+from django.db import transaction
+from django.test import Client
+
+from archive.search import engine, index
+from archive.search.index import Reader, current_generation, index_home
+from archive.tests.factories import ArticleFactory, TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reader():
+    return Client(raise_request_exception=False)
+
+
+@pytest.fixture
+def tagged_pair():
+    topic = TopicFactory(name="Port security")
+    first = ArticleFactory(title="Ports of the Indian Ocean", topics=[topic])
+    second = ArticleFactory(title="Harbours of the Bay of Bengal", topics=[topic])
+    return first, second
+
+
+def damage_the_index(new_process):
+    generation = current_generation(index_home())
+    (generation / "meta.json").write_text("{damaged")
+    if new_process:
+        Reader.forget()
+    return generation
+
+
+@pytest.fixture
+def no_rebuild(tagged_pair, monkeypatch):
+    """The index built, then a disk that takes nothing more: once damaged, it can be
+    neither opened nor built again."""
+    engine.search("ocean")
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(index, "rebuild", full_disk)
+
+
+@pytest.mark.parametrize("new_process", [False, True], ids=["open worker", "new worker"])
+def test_a_damaged_index_is_built_again_by_the_next_search(tagged_pair, reader, new_process):
+    assert engine.search("Indian Ocean").total == 1
+    damaged = damage_the_index(new_process)
+    response = reader.get("/search/", {"q": "Indian Ocean"})
+    assert response.status_code == 200
+    assert "Ports of the Indian Ocean" in response.content.decode()
+    assert current_generation(index_home()) != damaged
+    assert engine.search("Bengal").total == 1
+
+
+@pytest.mark.parametrize("new_process", [False, True], ids=["open worker", "new worker"])
+def test_a_withdrawal_saved_while_the_index_is_damaged_is_saved_and_never_shown(
+    tagged_pair, new_process, django_capture_on_commit_callbacks
+):
+    first, second = tagged_pair
+    assert engine.search("Indian Ocean").total == 1
+    damage_the_index(new_process)
+    first.status = "withdrawn"
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        first.save()
+    first.refresh_from_db()
+    assert first.status == "withdrawn"
+    assert engine.search("Indian Ocean").total == 0
+    assert engine.search("Bengal").ids == [second.pk]
+
+
+def test_an_index_that_cannot_be_built_answers_503_with_retry_after(reader, no_rebuild):
+    damage_the_index(new_process=True)
+    for path in ("/search/?q=ocean", "/", "/topics/port-security/"):
+        response = reader.get(path)
+        assert response.status_code == 503, path
+        assert response["Retry-After"] == "5"
+        assert response["Cache-Control"] == "no-store"
+        text = response.content.decode()
+        assert "search index is not answering" in text
+        assert "Traceback" not in text and "IndexUnavailable" not in text
+    assert reader.get("/feed/").status_code == 200  # read from the database alone
+    api = reader.get("/api/search/", {"q": "ocean"})
+    assert api.status_code == 503
+    assert "search index" in json.loads(api.content)["error"]
+
+
+def test_an_article_is_still_read_without_its_related_list_and_not_cached(
+    tagged_pair, reader, no_rebuild, settings
+):
+    settings.PAGE_CACHE_SECONDS = 300
+    first, second = tagged_pair
+    assert second.title in reader.get(first.get_absolute_url()).content.decode()
+    Reader.forget()  # the cached page above was drawn with the index
+    damage_the_index(new_process=True)
+    first.save()  # a new content version: the page is drawn again
+    response = reader.get(first.get_absolute_url())
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert first.title in text
+    assert "Related analysis" not in text and second.title not in text
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_readiness_names_an_index_that_cannot_be_opened(client, no_rebuild):
+    assert json.loads(client.get("/readyz").content)["checks"]["search"] == "ok"
+    damage_the_index(new_process=False)
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert json.loads(response.content)["checks"]["search"] == "unavailable"
