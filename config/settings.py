@@ -309,3 +309,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "3"))
     )
+    # Each worker's connection plans a page's few statement shapes once, not per request;
+    # PgBouncer in transaction mode cannot keep prepared statements: set it to 0 there.
+    if os.environ.get("DATABASE_PREPARED_STATEMENTS", "1") != "0":
+        DATABASES["default"]["OPTIONS"].update(server_side_binding=True, prepare_threshold=2)
