@@ -394,15 +394,15 @@ def rebuild(using="default", progress=None, threads=None, replacing=ANY):
 
     The lock is held throughout, so an editor's change committed meanwhile waits and
     is applied to the new generation, not lost with the old one. With `replacing`, only
-    while the current generation is still that one (None: there is none yet), so that
+    while the current generation is still that one or none (retired meanwhile), so that
     the workers that found it missing or damaged build it once.
     """
     from ..models import Article, SearchChange
 
     home = index_home(using)
     with exclusive(home):
-        if replacing is not ANY and current_generation(home) != replacing:
-            return None
+        if replacing is not ANY and current_generation(home) not in (replacing, None):
+            return None  # another worker built it meanwhile
         log = SearchChange.objects.using(using).order_by("-pk")
         applied = log.values_list("pk", "created_at").first()  # read first: later changes
         applied = (applied[0], applied[1].isoformat()) if applied else (0, None)  # come after

@@ -113,3 +113,15 @@ def test_readiness_names_an_index_that_cannot_be_opened(client, no_rebuild):
     response = client.get("/readyz")
     assert response.status_code == 503
     assert json.loads(response.content)["checks"]["search"] == "unavailable"
+
+
+def test_a_search_repairing_an_index_that_a_save_retired_meanwhile_builds_it(tagged_pair):
+    """The search found the index damaged; a save then retired it before the search
+    could take the writer lock."""
+    assert engine.search("Indian Ocean").total == 1
+    damaged = damage_the_index(new_process=False)
+    index.write(damaged, removed=[tagged_pair[0].pk])  # the save: it cannot open it either
+    assert current_generation(index_home()) is None
+    index.rebuild(replacing=damaged)
+    assert current_generation(index_home()) not in (None, damaged)
+    assert engine.search("Indian Ocean").total == 1
