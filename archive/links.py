@@ -25,6 +25,11 @@ def slug_url(viewname, slug):
     return f"{before}{slug}{after}"
 
 
+def type_url(slug):
+    """A type of publication's page: the search for that type."""
+    return f"{reverse('archive:search')}?type={slug}"
+
+
 @functools.lru_cache(maxsize=256)
 def _around(viewname, prefix, urlconf):
     url = reverse(viewname, kwargs={"slug": _STAND_IN}, urlconf=urlconf)

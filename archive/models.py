@@ -12,6 +12,8 @@ from taggit.managers import TaggableManager
 
 from authors.models import Author, held_in
 
+from .cards import CardIterable
+
 # The importer keeps its staging tables beside its code; importing them here registers them.
 from .importing.staging import StagedDump, StagedImport  # noqa: F401
 from .links import slug_url
@@ -115,13 +117,11 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_cards(self, *also):
-        """The columns a card shows (and `also`) with its authors' names: the bodies (600 kB
-        for twenty results) and the other columns (bios, notices) no card shows are left."""
-        return (
-            self.select_related("article_type", "series")
-            .only(*CARD_FIELDS, *also)
-            .prefetch_related(bylines_naming("honorific", "name", "slug"))
-        )
+        """Cards (cards.py): the columns a card shows (and `also`) with its authors' names.
+        The bodies (600 kB for twenty results) and the columns no card shows are left."""
+        cards = self.only(*CARD_FIELDS, *also)
+        cards._iterable_class = CardIterable  # plain values (cards.py), not ninety models
+        return cards
 
     def for_feeds(self):
         """What a feed item shows: the HTML body, the dates, and its authors' and topics'

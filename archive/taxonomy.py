@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from taggit.models import NaturalKeyManager, NaturalKeyModel, TagBase, TaggedItemBase
 
-from .links import slug_url
+from .links import slug_url, type_url
 from .plain_text import PlainTextMixin
 from .visibility import public_queryset, public_rows
 
@@ -36,7 +36,7 @@ class ArticleType(PlainTextMixin, NaturalKeyModel):
         return self.name
 
     def get_absolute_url(self):
-        return f"{reverse('archive:search')}?type={self.slug}"
+        return type_url(self.slug)
 
 
 class Series(PlainTextMixin, models.Model):

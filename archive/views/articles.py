@@ -59,7 +59,8 @@ def home(request):
     )
     sections = [(theme, ids) for theme, ids in zip(themes, newest, strict=True) if ids]
     wanted = {*latest, *(pk for _, ids in sections for pk in ids)}
-    cards = Article.objects.published().for_cards().in_bulk(wanted) if wanted else {}
+    found = Article.objects.published().for_cards().filter(pk__in=wanted) if wanted else []
+    cards = {card.pk: card for card in found}
     articles = [cards[pk] for pk in latest if pk in cards]
     return render(
         request,
