@@ -7,9 +7,10 @@ escapes ALLOWED_HOSTS. Neither writes to the database.
 """
 
 import json
+import threading
 
 from django.core.cache import cache
-from django.db import connections
+from django.db import DatabaseError, connections
 from django.http import HttpResponse
 
 from archive.search.index import IndexUnavailable, Reader
@@ -39,12 +40,37 @@ def _cache_state():
 
 
 def _search_state():
-    """Whether this node's search index opens; a new node's is built by its first search."""
+    """Whether this node's search index opens. A new node's is built by its first search; a
+    damaged one is rebuilt beside the probes, the node unready until it opens again."""
     try:
         opened = Reader.snapshot(build_missing=False)
     except (IndexUnavailable, OSError, ValueError):
-        return "unavailable"
+        return _repairing()
     return "ok" if opened else "built on first search"
+
+
+_repair = {"thread": None, "failed": None}
+
+
+def _repairing():
+    """Start rebuilding the index unless a rebuild is under way; a failed one is retried."""
+    thread = _repair["thread"]
+    if thread is not None and thread.is_alive():
+        return "rebuilding"
+    failed = _repair["failed"]
+    _repair["thread"] = threading.Thread(target=_rebuild, name="search-repair", daemon=True)
+    _repair["thread"].start()
+    return "unavailable" if failed else "rebuilding"
+
+
+def _rebuild():
+    try:
+        Reader.snapshot()  # rebuilds what cannot be opened, once across workers
+        _repair["failed"] = None
+    except (IndexUnavailable, DatabaseError) as error:
+        _repair["failed"] = str(error)
+    finally:
+        connections.close_all()
 
 
 def probe_response(request, checks):

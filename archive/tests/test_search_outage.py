@@ -10,6 +10,7 @@ from django.test import Client
 from archive.search import engine, index
 from archive.search.index import Reader, current_generation, index_home
 from archive.tests.factories import ArticleFactory, TopicFactory
+from config import health
 
 pytestmark = pytest.mark.django_db
 
@@ -107,12 +108,38 @@ def test_an_article_is_still_read_without_its_related_list_and_not_cached(
     assert "no-store" in response["Cache-Control"]
 
 
-def test_readiness_names_an_index_that_cannot_be_opened(client, no_rebuild):
-    assert json.loads(client.get("/readyz").content)["checks"]["search"] == "ok"
-    damage_the_index(new_process=False)
+def probe(client):
     response = client.get("/readyz")
-    assert response.status_code == 503
-    assert json.loads(response.content)["checks"]["search"] == "unavailable"
+    return response.status_code, json.loads(response.content)["checks"]["search"]
+
+
+def repair_finished():
+    health._repair["thread"].join(timeout=60)
+
+
+@pytest.fixture
+def fresh_repairs(monkeypatch):
+    monkeypatch.setattr(health, "_repair", {"thread": None, "failed": None})
+
+
+@pytest.mark.django_db(transaction=True)
+def test_readiness_rebuilds_a_damaged_index_and_is_ready_again(tagged_pair, client, fresh_repairs):
+    engine.search("ocean")
+    assert probe(client) == (200, "ok")
+    damaged = damage_the_index(new_process=False)
+    assert probe(client) == (503, "rebuilding")
+    repair_finished()
+    assert probe(client) == (200, "ok")
+    assert current_generation(index_home()) != damaged
+
+
+@pytest.mark.django_db(transaction=True)
+def test_readiness_names_an_index_that_cannot_be_built(client, no_rebuild, fresh_repairs):
+    damage_the_index(new_process=False)
+    assert probe(client) == (503, "rebuilding")
+    repair_finished()
+    assert probe(client) == (503, "unavailable")  # and it tries again
+    repair_finished()
 
 
 def test_a_search_repairing_an_index_that_a_save_retired_meanwhile_builds_it(tagged_pair):
