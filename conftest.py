@@ -42,7 +42,7 @@ def _own_search_index(tmp_path_factory, settings, monkeypatch):
     """Each test its own search index, built on first use, as a new site's is; processes
     a test starts find it through the environment."""
     from archive.search.facets import FacetLabels
-    from archive.search.index import Reader
+    from archive.search.reader import Reader
 
     directory = tmp_path_factory.mktemp("search-index")
     settings.SEARCH_INDEX_DIR = directory

@@ -92,7 +92,9 @@ class CardIterable(BaseIterable):
 
     def __iter__(self):
         queryset = self.queryset
-        names = sorted(queryset.query.deferred_loading[0])
+        names, deferred = queryset.query.deferred_loading
+        assert not deferred, "for_cards() names the columns with only()"
+        names = sorted(names)
         cards = {}
         for row in queryset.values_list("pk", *names):
             values = dict(zip(names, row[1:], strict=True))

@@ -3,17 +3,21 @@
 Answered by the first middleware, before the host check, the https redirect, sessions and
 the page cache: a probe addressed to a node's own IP over plain http must get the state of
 the node, not a 400 or a 301. Only these two exact paths are answered so; nothing else
-escapes ALLOWED_HOSTS. Neither writes to the database.
+escapes ALLOWED_HOSTS. Neither writes to the database; /readyz starts rebuilding a search
+index that cannot be opened, which reads it.
 """
 
 import json
+import logging
 import threading
 
 from django.core.cache import cache
 from django.db import DatabaseError, connections
 from django.http import HttpResponse
 
-from archive.search.index import IndexUnavailable, Reader
+from archive.search.reader import IndexUnavailable, Reader
+
+logger = logging.getLogger(__name__)
 
 PROBES = {"/healthz", "/readyz"}
 READY = {"ok", "built on first search"}
@@ -46,29 +50,33 @@ def _search_state():
         opened = Reader.snapshot(build_missing=False)
     except (IndexUnavailable, OSError, ValueError):
         return _repairing()
-    return "ok" if opened else "built on first search"
+    if opened:
+        return "ok"
+    return _repairing() if Reader.failed_lately() else "built on first search"
 
 
-_repair = {"thread": None, "failed": None}
+_repair = {"thread": None}
+_repair_lock = threading.Lock()
 
 
 def _repairing():
-    """Start rebuilding the index unless a rebuild is under way; a failed one is retried."""
-    thread = _repair["thread"]
-    if thread is not None and thread.is_alive():
-        return "rebuilding"
-    failed = _repair["failed"]
-    _repair["thread"] = threading.Thread(target=_rebuild, name="search-repair", daemon=True)
-    _repair["thread"].start()
-    return "unavailable" if failed else "rebuilding"
+    """Start rebuilding the index unless a rebuild is under way: "unavailable" once one
+    failed (tried again after the reader's back-off), "rebuilding" until then."""
+    state = "unavailable" if Reader.failed_lately() else "rebuilding"
+    with _repair_lock:
+        thread = _repair["thread"]
+        if thread is None or not thread.is_alive():
+            thread = threading.Thread(target=_rebuild, name="search-repair", daemon=True)
+            _repair["thread"] = thread
+            thread.start()
+    return state
 
 
 def _rebuild():
     try:
-        Reader.snapshot()  # rebuilds what cannot be opened, once across workers
-        _repair["failed"] = None
+        Reader.snapshot()  # builds what is missing or cannot be opened, once across workers
     except (IndexUnavailable, DatabaseError) as error:
-        _repair["failed"] = str(error)
+        logger.error("The search index could not be rebuilt: %s", error)
     finally:
         connections.close_all()
 

@@ -13,7 +13,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
-from archive.search.index import IndexUnavailable
+from archive.search.reader import IndexUnavailable
 
 logger = logging.getLogger("archive.outage")
 

@@ -99,8 +99,8 @@ def apply(using="default", also=()):
         start_over = not known or any(article == EVERYTHING for _, article, _ in rows)
         if not start_over:
             ids = sorted({article for _, article, _ in rows} | set(also))
-            write(generation, removed=ids, added=documents(using, ids))
-            if rows:
+            written = write(generation, removed=ids, added=documents(using, ids))
+            if rows and written is not None:  # None: retired, to be built again
                 set_checkpoint(generation, rows[-1][0], rows[-1][2].isoformat())
     if start_over:
         rebuild(using)  # takes the writer lock itself

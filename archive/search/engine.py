@@ -19,9 +19,10 @@ import tantivy
 from .. import freshness
 from .changes import sync
 from .counting import Baseline, count_facets, counted_meanwhile
-from .index import Reader, spelling_analyzer, text_analyzer
+from .index import spelling_analyzer, text_analyzer
 from .query import clean_query
 from .query import parse_web_search as parse
+from .reader import Reader
 
 FIELD_BOOSTS = {"title": 10.0, "head": 4.0, "body": 1.0}
 SORTS = {"newest": tantivy.Order.Desc, "oldest": tantivy.Order.Asc}

@@ -13,8 +13,9 @@ import tantivy
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .index import Reader, plain_text, text_analyzer
+from .index import plain_text, text_analyzer
 from .query import HIGHLIGHT_START, HIGHLIGHT_STOP
+from .reader import Reader
 
 SNIPPET_CHARS = 220
 SNIPPET_ELLIPSIS = "…"

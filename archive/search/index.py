@@ -24,7 +24,6 @@ import logging
 import os
 import re
 import shutil
-import threading
 import time
 from pathlib import Path
 
@@ -46,11 +45,6 @@ CHECKPOINT = "changes-checkpoint.json"
 _TAG = re.compile(r"<[^>]+>")
 ANY = object()  # `rebuild` whatever generation is current
 logger = logging.getLogger(__name__)
-
-
-class IndexUnavailable(Exception):
-    """The index can be neither opened nor built again (a full or read-only disk): readers
-    are told to come back, and an article's page is shown without its related list."""
 
 
 def text_analyzer():
@@ -108,7 +102,7 @@ def _home(directory, engine, host, name):
     return Path(directory) / f"v{SCHEMA_VERSION}-{key[:16]}"
 
 
-def _register(index):
+def register_analyzers(index):
     index.register_tokenizer(ANALYZER, text_analyzer())
     index.register_tokenizer(SPELLING_ANALYZER, spelling_analyzer())
     return index
@@ -148,73 +142,6 @@ def current_generation(home):
         return home / os.readlink(home / "current")  # a name beside it (`_switch`)
     except OSError:  # no index yet
         return None
-
-
-# Reading: one open index per process and database, reloaded after each commit.
-class Reader:
-    _open = {}  # home -> (generation path, Index, meta.json bytes)
-    _lock = threading.Lock()
-
-    @classmethod
-    def searcher(cls, using="default", build_missing=True):
-        """A searcher over the latest commit; builds the index first if there is none."""
-        opened = cls.snapshot(using, build_missing)
-        return opened[0] if opened else None
-
-    @classmethod
-    def snapshot(cls, using="default", build_missing=True):
-        """(searcher, commit): what the searcher sees, named for what is kept per commit
-        (counting.py); the commit is None when another one landed while it was opened.
-
-        A missing index is built, and one that cannot be opened (a lost or damaged file)
-        is built again from the database, once for every worker that finds it so;
-        `build_missing=False` builds nothing and answers None for a missing index.
-        """
-        home = index_home(using)
-        generation = current_generation(home)
-        if generation is None and not build_missing:
-            return None
-        try:
-            if generation is not None:
-                try:
-                    return cls._open_latest(home, generation)
-                except (OSError, ValueError) as error:
-                    if not build_missing:
-                        raise
-                    logger.error("Search index %s cannot be opened, rebuilt: %s", generation, error)
-            rebuild(using, replacing=generation)
-            return cls._open_latest(home, current_generation(home))
-        except (OSError, ValueError) as error:
-            raise IndexUnavailable(f"The search index cannot be opened: {error}") from error
-
-    @classmethod
-    def _open_latest(cls, home, generation):
-        with cls._lock:
-            opened = cls._open.get(home)
-            meta = (generation / "meta.json").read_bytes()
-            if opened is None or opened[0] != generation:
-                index = _register(tantivy.Index.open(str(generation)))
-                index.config_reader(reload_policy="manual")
-                cls._open[home] = (generation, index, meta)
-            elif opened[2] != meta:
-                opened[1].reload()
-                cls._open[home] = (generation, opened[1], meta)
-            searcher = cls._open[home][1].searcher()
-        unchanged = (generation / "meta.json").read_bytes() == meta
-        return searcher, (str(generation), hash(meta)) if unchanged else None
-
-    @classmethod
-    def schema(cls, using="default"):
-        opened = cls._open.get(index_home(using))
-        if opened is None:
-            cls.searcher(using)
-            opened = cls._open[index_home(using)]
-        return opened[1].schema
-
-    @classmethod
-    def forget(cls):
-        with cls._lock:
-            cls._open.clear()
 
 
 # What a document holds, read from the database.
@@ -364,18 +291,24 @@ def remove(article_ids, using="default"):
 
 
 def write(generation, removed=(), added=()):
-    """Delete then add documents in one commit; the caller holds the writer lock.
+    """Delete then add documents in one commit; the caller holds the writer lock. The
+    number of documents added, or None when the generation was retired instead.
 
-    A generation that cannot be opened (a lost or damaged file) is retired instead: with
-    no current index, every process's next search builds one from the database, so an
-    editor's save neither fails nor leaves a withdrawn article in a reader's open index.
+    A generation that cannot be opened or written (a lost or damaged file, a full disk) is
+    retired: with no current index, every process's next search builds one from the
+    database, so an editor's save neither fails nor leaves a withdrawn article in a
+    reader's open index.
     """
     try:
-        index = _register(tantivy.Index.open(str(generation)))
-    except ValueError as error:
-        logger.error("Search index %s cannot be opened, retired: %s", generation, error)
+        return _write(generation, removed, added)
+    except (OSError, ValueError) as error:
+        logger.error("Search index %s cannot be written, retired: %s", generation, error)
         _retire(generation)
-        return 0
+        return None
+
+
+def _write(generation, removed, added):
+    index = register_analyzers(tantivy.Index.open(str(generation)))
     writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
     removed = [int(pk) for pk in removed]
     if removed:
@@ -395,9 +328,10 @@ def rebuild(using="default", progress=None, threads=None, replacing=ANY):
     The lock is held throughout, so an editor's change committed meanwhile waits and
     is applied to the new generation, not lost with the old one. With `replacing`, only
     while the current generation is still that one or none (retired meanwhile), so that
-    the workers that found it missing or damaged build it once.
+    the workers that found it missing or damaged build it once. A build that fails
+    leaves nothing behind: on a full disk, each try would keep what it had written.
     """
-    from ..models import Article, SearchChange
+    from ..models import SearchChange
 
     home = index_home(using)
     with exclusive(home):
@@ -407,26 +341,37 @@ def rebuild(using="default", progress=None, threads=None, replacing=ANY):
         applied = log.values_list("pk", "created_at").first()  # read first: later changes
         applied = (applied[0], applied[1].isoformat()) if applied else (0, None)  # come after
         generation = home / f"gen-{time.time_ns()}"
-        generation.mkdir(parents=True)
-        index = _register(tantivy.Index(build_schema(), path=str(generation)))
-        writer = index.writer(
-            heap_size=max(WRITER_HEAP, 128_000_000), num_threads=threads or min(os.cpu_count(), 4)
-        )
-        total = Article.objects.using(using).published_or_scheduled().count()
-        count, values = 0, None
-        for values in documents(using):
-            writer.add_document(tantivy.Document.from_dict(values, index.schema))
-            count += 1
-            if progress and count % 500 == 0:
-                progress(count, total)
-        writer.commit()
-        writer.wait_merging_threads()
-        if values is not None:
-            _merge_now(generation, values)
-        if progress:
-            progress(count, total)
-        set_checkpoint(generation, *applied)
+        try:
+            count = _build(using, generation, progress, threads)
+            set_checkpoint(generation, *applied)
+        except BaseException:
+            shutil.rmtree(generation, ignore_errors=True)
+            raise
         _switch(home, generation)
+    return count
+
+
+def _build(using, generation, progress, threads):
+    from ..models import Article
+
+    generation.mkdir(parents=True)
+    index = register_analyzers(tantivy.Index(build_schema(), path=str(generation)))
+    writer = index.writer(
+        heap_size=max(WRITER_HEAP, 128_000_000), num_threads=threads or min(os.cpu_count(), 4)
+    )
+    total = Article.objects.using(using).published_or_scheduled().count()
+    count, values = 0, None
+    for values in documents(using):
+        writer.add_document(tantivy.Document.from_dict(values, index.schema))
+        count += 1
+        if progress and count % 500 == 0:
+            progress(count, total)
+    writer.commit()
+    writer.wait_merging_threads()
+    if values is not None:
+        _merge_now(generation, values)
+    if progress:
+        progress(count, total)
     return count
 
 

@@ -18,7 +18,7 @@ from archive.models import Article, TaggedTopic, VocabularyAlias
 from archive.search import engine as search_engine
 from archive.search import highlight
 from archive.search import index as search_index
-from archive.search.index import Reader
+from archive.search.reader import Reader
 from archive.search.upkeep import flush
 from archive.tests.factories import ArticleFactory, TopicFactory
 from archive.tests.test_facets import (  # noqa: F401 - the corpus fixture
@@ -413,7 +413,9 @@ def test_a_build_merges_its_segments_itself_not_at_the_first_save(tmp_path):
     articles = ArticleFactory.create_batch(14, body="tugs")
     generation = tmp_path / "gen-1"
     generation.mkdir()
-    search_index._register(tantivy.Index(search_index.build_schema(), path=str(generation)))
+    search_index.register_analyzers(
+        tantivy.Index(search_index.build_schema(), path=str(generation))
+    )
     for n in range(0, 14, 2):  # a segment per commit, as a build's threads leave them
         pks = [article.pk for article in articles[n : n + 2]]
         search_index.write(generation, added=search_index.documents("default", pks))
@@ -423,6 +425,6 @@ def test_a_build_merges_its_segments_itself_not_at_the_first_save(tmp_path):
     search_index._merge_now(generation, last)
 
     assert len(search_index._segments(generation)) == 1
-    merged = search_index._register(tantivy.Index.open(str(generation)))
+    merged = search_index.register_analyzers(tantivy.Index.open(str(generation)))
     every = tantivy.Query.all_query()
     assert merged.searcher().search(every, 20, count=True).count == 14  # the last one once

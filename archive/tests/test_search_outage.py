@@ -2,13 +2,16 @@
 cannot be, readers are told to come back and an article is still read, never a 500."""
 
 import json
+import shutil
 
 import pytest
 from django.db import transaction
 from django.test import Client
 
 from archive.search import engine, index
-from archive.search.index import Reader, current_generation, index_home
+from archive.search import reader as search_reader
+from archive.search.index import current_generation, index_home
+from archive.search.reader import IndexUnavailable, Reader
 from archive.tests.factories import ArticleFactory, TopicFactory
 from config import health
 
@@ -45,7 +48,8 @@ def no_rebuild(tagged_pair, monkeypatch):
     def full_disk(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(index, "rebuild", full_disk)
+    monkeypatch.setattr(search_reader, "rebuild", full_disk)
+    monkeypatch.setattr(search_reader.Reader, "_failed", {})
 
 
 @pytest.mark.parametrize("new_process", [False, True], ids=["open worker", "new worker"])
@@ -119,7 +123,8 @@ def repair_finished():
 
 @pytest.fixture
 def fresh_repairs(monkeypatch):
-    monkeypatch.setattr(health, "_repair", {"thread": None, "failed": None})
+    monkeypatch.setattr(health, "_repair", {"thread": None})
+    monkeypatch.setattr(search_reader.Reader, "_failed", {})
 
 
 @pytest.mark.django_db(transaction=True)
@@ -152,3 +157,67 @@ def test_a_search_repairing_an_index_that_a_save_retired_meanwhile_builds_it(tag
     index.rebuild(replacing=damaged)
     assert current_generation(index_home()) not in (None, damaged)
     assert engine.search("Indian Ocean").total == 1
+
+
+def test_a_deleted_index_directory_is_built_again_and_a_save_goes_through(
+    tagged_pair, reader, django_capture_on_commit_callbacks
+):
+    first, _ = tagged_pair
+    assert engine.search("Indian Ocean").total == 1
+    shutil.rmtree(current_generation(index_home()))
+    first.title = "Ports of the Indian Ocean, revisited"
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        first.save()
+    response = reader.get("/search/", {"q": "revisited"})
+    assert response.status_code == 200
+    assert "revisited" in response.content.decode()
+
+
+def test_a_full_disk_at_a_withdrawal_retires_the_index_and_the_withdrawal_is_saved(
+    tagged_pair, monkeypatch, django_capture_on_commit_callbacks
+):
+    first, second = tagged_pair
+    assert engine.search("Indian Ocean").total == 1
+
+    def full_disk(*args):
+        raise ValueError("No space left on device")
+
+    monkeypatch.setattr(index, "_write", full_disk)
+    first.status = "withdrawn"
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        first.save()
+    assert current_generation(index_home()) is None
+    monkeypatch.undo()
+    assert engine.search("Indian Ocean").total == 0
+    assert engine.search("Bengal").ids == [second.pk]
+
+
+def test_a_failed_build_leaves_nothing_and_is_not_tried_again_at_once(tagged_pair, monkeypatch):
+    engine.search("ocean")
+    home = index_home()
+    shutil.rmtree(current_generation(home))
+    tries = []
+
+    def failing_documents(*args, **kwargs):
+        tries.append(1)
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(index, "documents", failing_documents)
+    monkeypatch.setattr(search_reader.Reader, "_failed", {})
+    for _ in range(3):
+        with pytest.raises(IndexUnavailable):
+            engine.search("ocean")
+    assert len(tries) == 1  # the next requests answer at once, for REBUILD_BACKOFF seconds
+    assert [path.name for path in home.glob("gen-*")] == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_readiness_is_not_ready_when_a_retired_index_cannot_be_built(
+    client, no_rebuild, fresh_repairs
+):
+    index._retire(current_generation(index_home()))  # as a save that could not write does
+    assert probe(client) == (200, "built on first search")
+    with pytest.raises(IndexUnavailable):
+        engine.search("ocean")
+    assert probe(client) == (503, "unavailable")
+    repair_finished()

@@ -25,7 +25,7 @@ from ..outputs.citations import EXPORTS, csl_record, formatted_citations
 from ..outputs.metadata import article_jsonld, scholar_tags
 from ..publishing import can_preview
 from ..search import engine
-from ..search.index import IndexUnavailable
+from ..search.reader import IndexUnavailable
 
 logger = logging.getLogger(__name__)
 
