@@ -406,7 +406,7 @@ def related_ids(topic_ids, exclude, limit, candidates, using="default", now=None
     if not newest:
         return []
     time_of = {_place(address): time for time, address in newest}
-    shares = builder.any_of(
+    shared_topics = builder.any_of(
         *(
             tantivy.Query.const_score_query(
                 tantivy.Query.term_set_query(schema, "topic", [int(pk)]), 1.0
@@ -415,7 +415,7 @@ def related_ids(topic_ids, exclude, limit, candidates, using="default", now=None
         )
     )
     scored = tantivy.Query.boolean_query(
-        [(Must, shares), (Must, builder.since(newest[-1][0])), (MustNot, itself)]
+        [(Must, shared_topics), (Must, builder.since(newest[-1][0])), (MustNot, itself)]
     )
     scored = searcher.search(builder.visible(scored, now), 2 * candidates, count=False).hits
     among = [(shares, address) for shares, address in scored if _place(address) in time_of]
