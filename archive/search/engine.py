@@ -414,9 +414,8 @@ def related_ids(topic_ids, exclude, limit, candidates, using="default", now=None
             for pk in topic_ids
         )
     )
-    scored = tantivy.Query.boolean_query(
-        [(Must, shared_topics), (Must, builder.since(newest[-1][0])), (MustNot, itself)]
-    )
+    scored = tantivy.Query.boolean_query([(Must, shared_topics), (MustNot, itself)])
+    scored = builder.and_all(scored, builder.since(newest[-1][0]))  # the range scores 0 or 1
     scored = searcher.search(builder.visible(scored, now), 2 * candidates, count=False).hits
     among = [(shares, address) for shares, address in scored if _place(address) in time_of]
     among.sort(key=lambda hit: (-hit[0], -time_of[_place(hit[1])]))
