@@ -8,9 +8,9 @@ few attributes and methods the card templates and the search API use.
 
 from django.db.models.query import BaseIterable
 
-from .links import slug_url, type_url
+from authors.models import display_name
 
-AUTHOR_ROLE = "author"  # Authorship.Role.AUTHOR: the role printed in a byline
+from .links import slug_url, type_url
 
 
 class Label:
@@ -47,17 +47,17 @@ class BylineAuthor:
 
     @property
     def display_name(self):
-        return f"{self.honorific} {self.name}" if self.honorific else self.name
+        return display_name(self.honorific, self.name)
 
     def get_absolute_url(self):
         return slug_url("authors:author", self.slug)
 
 
 class Byline:
-    __slots__ = ("author", "role")
+    __slots__ = ("author",)
 
-    def __init__(self, author, role):
-        self.author, self.role = author, role
+    def __init__(self, author):
+        self.author = author
 
 
 class Card:
@@ -79,8 +79,8 @@ class Card:
         return set() if "body_html" in self.__dict__ else {"body_html"}
 
     def byline(self):
-        """The authors printed in the byline, in order."""
-        return [byline for byline in self.bylines if byline.role == AUTHOR_ROLE]
+        """The authors printed in the byline, in order (`Article.byline()`)."""
+        return self.bylines
 
     def byline_names(self):
         return [byline.author.display_name for byline in self.byline()]
@@ -113,12 +113,13 @@ def _own_fields(values):
 
 
 def _add_bylines(queryset, cards):
+    """The authors each card prints (editors and contributors are not in a byline)."""
     authorships = queryset.model._meta.get_field("authorships").related_model
     rows = (
         authorships._default_manager.using(queryset.db)
-        .filter(article__in=list(cards))
+        .filter(article__in=list(cards), role=authorships.Role.AUTHOR)
         .order_by("article", "position", "pk")
-        .values_list("article", "role", "author__honorific", "author__name", "author__slug")
+        .values_list("article", "author__honorific", "author__name", "author__slug")
     )
-    for article, role, honorific, name, slug in rows:
-        cards[article].bylines.append(Byline(BylineAuthor(honorific, name, slug), role))
+    for article, honorific, name, slug in rows:
+        cards[article].bylines.append(Byline(BylineAuthor(honorific, name, slug)))

@@ -100,6 +100,11 @@ class Institution(PlainTextMixin, models.Model):
         return ", ".join(part for part in (self.city, self.country) if part)
 
 
+def display_name(honorific, name):
+    """How an author is named in print: "Dr. Ana Silva", or the name alone."""
+    return f"{honorific} {name}" if honorific else name
+
+
 def display_name_expression():
     """`Author.display_name` in SQL, for lists that read names as values."""
     return Case(
@@ -160,7 +165,7 @@ class Author(PlainTextMixin, models.Model):
 
     @property
     def display_name(self):
-        return f"{self.honorific} {self.name}" if self.honorific else self.name
+        return display_name(self.honorific, self.name)
 
     @property
     def sort_key(self):

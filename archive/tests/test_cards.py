@@ -5,8 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from archive.cards import AUTHOR_ROLE
-from archive.models import Article, Authorship
+from archive.models import Article
 from archive.tests.factories import (
     ArticleFactory,
     ArticleTypeFactory,
@@ -81,7 +80,3 @@ def test_cards_keep_the_querysets_filters_order_and_slices(django_assert_num_que
         page = list(newest_first[1:4])
     assert [card.pk for card in page] == [article.pk for article in articles[1:4]]
     assert newest_first.count() == 5
-
-
-def test_the_byline_role_is_the_models():
-    assert AUTHOR_ROLE == Authorship.Role.AUTHOR
